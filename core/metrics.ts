@@ -152,8 +152,9 @@ export function rocCurve(yTrue: Labels, scores: Scores): RocCurve {
 export function dropCollinear(roc: RocCurve): RocCurve {
   const n = roc.fpr.length;
   if (n <= 2) return { fpr: [...roc.fpr], tpr: [...roc.tpr], thresholds: [...roc.thresholds] };
-  const keep: number[] = [0];
-  for (let i = 1; i < n - 1; i++) {
+  // As scikit-learn: the (0,0) point is added after dropping, so the first real threshold always stays.
+  const keep: number[] = [0, 1];
+  for (let i = 2; i < n - 1; i++) {
     const d2f = roc.fpr[i + 1] - 2 * roc.fpr[i] + roc.fpr[i - 1];
     const d2t = roc.tpr[i + 1] - 2 * roc.tpr[i] + roc.tpr[i - 1];
     // Rates are exact multiples of 1/N, so compare with a tolerance far below 1/N.
