@@ -7,7 +7,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { chromium, type Browser, type Page, type BrowserContextOptions } from 'playwright-core';
-// @ts-expect-error plain ES module without types
 import { startStaticServer } from '../../scripts/static-server.mjs';
 
 export const DIST = process.env.NN4HEP_OUT_DIR || 'dist';
