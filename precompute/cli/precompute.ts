@@ -1,0 +1,62 @@
+/**
+ * npm run precompute -- [--dataset ID] [--profile quick|full] [--backend auto|node-gpu|node|wasm|cpu]
+ *                       [--jobs N] [--force] [--out DIR] [--cache DIR]
+ *
+ * Trains every run of content/datasets/<id>.json (all datasets when --dataset
+ * is not given) and writes public/precomputed/<id>/. Problems a person has to
+ * fix are printed as a message without a stack trace, with exit code 1.
+ */
+import { parseArgs } from 'node:util';
+import { precompute, checkJobs } from '../train/pipeline';
+import { listDatasetIds } from '../train/config';
+import { BACKEND_CHOICES, type BackendChoice } from '../train/backend';
+import { PrecomputeError } from '../train/errors';
+import { DataError } from '../data/errors';
+
+const USAGE = `usage: npm run precompute -- [--dataset ID] [--profile quick|full] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--force] [--out DIR] [--cache DIR]`;
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        dataset: { type: 'string' }, profile: { type: 'string' }, backend: { type: 'string', default: 'auto' },
+        jobs: { type: 'string' }, force: { type: 'boolean', default: false }, out: { type: 'string' }, cache: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new PrecomputeError('precompute', (e as Error).message, USAGE);
+  }
+  if (args.help) { console.log(USAGE); return; }
+  if (args.profile !== undefined && args.profile !== 'quick' && args.profile !== 'full') {
+    throw new PrecomputeError('--profile', `"${args.profile}" is not a profile.`, 'use --profile quick (10% of events, at most 5 epochs) or --profile full.');
+  }
+  if (!BACKEND_CHOICES.includes(args.backend as BackendChoice)) {
+    throw new PrecomputeError('--backend', `"${args.backend}" is not a backend.`, `use one of ${BACKEND_CHOICES.join(', ')}.`);
+  }
+  const jobs = args.jobs !== undefined ? checkJobs(args.jobs) : undefined;
+  const root = process.cwd();
+  const ids = args.dataset ? [args.dataset] : listDatasetIds(root);
+  if (!ids.length) throw new PrecomputeError('content/datasets', 'there are no dataset configurations.', 'add content/datasets/<id>.json (see the book\'s contributing guide).');
+  for (const id of ids) {
+    await precompute({
+      root, datasetId: id, profile: args.profile as 'quick' | 'full' | undefined, backend: args.backend as BackendChoice,
+      jobs, force: args.force, outDir: args.out, cacheDir: args.cache,
+    });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    if (e instanceof PrecomputeError || e instanceof DataError) {
+      console.error(`\n${e.message}`);
+    } else {
+      console.error(`\nprecompute failed: ${(e as Error)?.message ?? e}`);
+      if (process.env.DEBUG) console.error((e as Error)?.stack);
+    }
+    process.exit(1);
+  },
+);
