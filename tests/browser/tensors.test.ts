@@ -32,7 +32,7 @@ async function done(o: OpenedPage) {
 }
 
 /** Run a cell and wait until it has finished or failed. */
-async function runCell(page: Page, cell: Locator): Promise<string> {
+async function runCell(cell: Locator): Promise<string> {
   await cell.locator('.cell-run').click();
   await expect.poll(() => cell.locator('.cell-run').isDisabled(), { timeout: 60_000 }).toBe(false);
   return (await cell.locator('.cell-output').textContent()) ?? '';
@@ -44,7 +44,7 @@ describe('runnable code cells', () => {
   it('a cell runs and prints tensors like PyTorch, with shape and dtype', async () => {
     const o = await open();
     const cell = o.page.locator('code-cell').first();
-    const out = await runCell(o.page, cell);
+    const out = await runCell(cell);
     expect(out).toContain('tensor([[1., 2., 3.],\n        [4., 5., 6.]])');
     expect(out).toContain('shape [2, 3], dtype float32');
     expect(out).toContain('tensor([[0., 0., 0.],');
@@ -70,7 +70,7 @@ describe('runnable code cells', () => {
     for (let i = 0; i < n; i++) {
       const cell = cells.nth(i);
       const label = await cell.locator('.cell-label').textContent();
-      const out = await runCell(o.page, cell);
+      const out = await runCell(cell);
       const status = await cell.locator('.cell-status').textContent();
       if (label?.includes('shape mismatch')) {
         expect(out).toContain('Operands could not be broadcast together with shapes 3 and 4.');
@@ -102,9 +102,28 @@ describe('runnable code cells', () => {
     expect(await cell.locator('.cell-output').textContent()).toContain('Stopped by you');
     expect(await cell.locator('.cell-status').textContent()).toBe('Stopped.');
     await cell.locator('.cell-reset').click();
-    const out = await runCell(o.page, cell);
+    const out = await runCell(cell);
     expect(out).toContain('tensor([[1., 2., 3.],');
     expect(await cell.locator('.cell-status').textContent()).toMatch(/Finished/);
+    await done(o);
+  });
+
+  it('a cell queued behind a runaway cell is released when the runaway is stopped', async () => {
+    const o = await open();
+    const cells = o.page.locator('code-cell');
+    const runaway = cells.nth(0);
+    const waiting = cells.nth(1);
+    await runaway.locator('.cell-editor').fill('while (true) {}');
+    await runaway.locator('.cell-run').click();
+    await o.page.waitForTimeout(1500);
+    await waiting.locator('.cell-run').click();
+    await o.page.waitForTimeout(500);
+    expect(await waiting.locator('.cell-run').isDisabled()).toBe(true);
+    await runaway.locator('.cell-stop').click();
+    await expect.poll(() => waiting.locator('.cell-run').isEnabled()).toBe(true);
+    expect(await waiting.locator('.cell-output').textContent()).toContain('another cell on this page was stopped');
+    const out = await runCell(waiting);
+    expect(out).toContain('backend: wasm');
     await done(o);
   });
 });
@@ -180,15 +199,15 @@ describe('projectiles by broadcasting', () => {
     await pressOn(page, '.pb-t', 'ArrowLeft', 2);
     await expect.poll(() => shapeOf(page, 'times')).toBe('(980,)');
     expect(await shapeOf(page, 'heights')).toBe('(197, 980)');
-    expect(await text(page.locator('tr[data-step="times"] td:nth-child(2)'))).toBe('t = torch.linspace(0, 5, 980)');
+    expect(await text(page.locator('tr[data-step="times"] td:nth-child(3)'))).toBe('t = torch.linspace(0, 5, 980)');
     // Time window: 5 s -> 6 s; the plot's x axis and description follow.
     await pressOn(page, '.pb-tmax', 'ArrowRight', 2);
     await expect.poll(() => plotLabel(page)).toMatch(/from 0 to 6 s/);
-    expect(await text(page.locator('tr[data-step="times"] td:nth-child(2)'))).toBe('t = torch.linspace(0, 6, 980)');
+    expect(await text(page.locator('tr[data-step="times"] td:nth-child(3)'))).toBe('t = torch.linspace(0, 6, 980)');
     // Speed range: the slowest speed pushed to the top pushes the fastest along.
     const high = await plotLabel(page);
     await pressOn(page, '.pb-lo', 'End');
-    await expect.poll(() => text(page.locator('tr[data-step="speeds"] td:nth-child(2)'))).toBe('u0 = 49 + 1 * torch.rand(197, 1)');
+    await expect.poll(() => text(page.locator('tr[data-step="speeds"] td:nth-child(3)'))).toBe('u0 = 49 + 1 * torch.rand(197, 1)');
     expect(await page.locator('.pb-hi').inputValue()).toBe('50');
     await expect.poll(() => plotLabel(page)).not.toBe(high);
     await pressOn(page, '.pb-hi', 'Home');
