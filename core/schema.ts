@@ -74,6 +74,11 @@ export interface SampleDescription {
   from: 'test';
   stratified: true;
   seed: number;
+  /**
+   * Row r of sample.bin is event testRows[r] of the test split, i.e. the position of its
+   * score and label in every run's test-scores.bin (the page checks loaded models against them).
+   */
+  testRows: number[];
 }
 
 export interface BackendInfo {
@@ -211,6 +216,8 @@ export function validateManifest(x: unknown, where = 'manifest.json'): Validatio
   const s = x.sample as any; // checked field by field below
   need(isObj(s) && s.file === 'sample.bin' && Number.isInteger(s.rows) && Array.isArray(s.columns) && s.bytes === (s.rows as number) * s.columns.length * 4,
     'sample must describe sample.bin (rows × columns × 4 bytes)');
+  need(isObj(s) && Array.isArray(s.testRows) && s.testRows.length === s.rows && s.testRows.every((i: unknown) => Number.isInteger(i) && (i as number) >= 0),
+    'sample.testRows must give the test-split position of every sample row');
   need(Array.isArray(x.runs), 'runs must be a list');
   if (Array.isArray(x.runs)) {
     (x.runs as unknown[]).forEach((r, i) => {

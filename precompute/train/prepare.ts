@@ -106,7 +106,7 @@ export function eventSample(p: Prepared, maxRows: number, seed: number): { bytes
     bytes: new Uint8Array(out.buffer),
     desc: {
       file: 'sample.bin', dtype: 'float32', byteOrder: 'little', rows: order.length, columns: [...p.features, 'label'],
-      bytes: out.byteLength, from: 'test', stratified: true, seed,
+      bytes: out.byteLength, from: 'test', stratified: true, seed, testRows: order,
     },
   };
 }
