@@ -9,7 +9,7 @@
  * interrupted precompute resumes where it stopped; the published directory
  * changes only when every run is done.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -87,6 +87,13 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   const maxEpochs = profile === 'quick' ? QUICK_MAX_EPOCHS : null;
   progress.info(`dataset ${config.id}: profile ${profile}${o.profile ? '' : existing ? ' (as the existing assets)' : ' (no assets yet)'}`);
 
+  // Backend first: a named backend that cannot load should fail before minutes of data loading.
+  const backend = await selectBackend(o.backend);
+  progress.info(`backend: ${backend.name} (${backend.device})${backend.skipped.length ? `; not available: ${backend.skipped.join('; ')}` : ''}`);
+  const backendInfo = { requested: backend.requested, name: backend.name, device: backend.device };
+  // Per-run staging directories of a killed precompute are incomplete: drop them.
+  if (existsSync(cacheRoot)) for (const e of readdirSync(cacheRoot)) if (e.includes('.staging-')) rmSync(join(cacheRoot, e), { recursive: true, force: true });
+
   const t0 = Date.now();
   const loaded = o.events ?? { ...(await loadEvents(root, config)), label: config.source };
   const data = loaded.data;
@@ -118,9 +125,6 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   const toTrain = plan.filter((p) => !p.from);
   for (const p of plan.filter((q) => q.from)) progress.info(`[${p.rc.id}] cache hit: inputs unchanged, reusing ${p.from!.startsWith(target) ? 'the published run' : 'the cached run'} (key ${p.key.slice(0, 12)})`);
 
-  const backend = await selectBackend(o.backend);
-  progress.info(`backend: ${backend.name} (${backend.device})${backend.skipped.length ? `; not available: ${backend.skipped.join('; ')}` : ''}`);
-  const backendInfo = { requested: backend.requested, name: backend.name, device: backend.device };
 
   const trained: string[] = [];
   if (toTrain.length) {
