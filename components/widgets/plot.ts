@@ -44,6 +44,13 @@ export function mountPlot(
     const text = typeof description === 'function' ? description() : description;
     figure.setAttribute('role', 'img');
     figure.setAttribute('aria-label', text);
+    // Plot names its marks with aria-label on <g> elements, which ARIA prohibits there (axe:
+    // aria-prohibited-attr); the text alternative above describes the plot. Keep the names as
+    // data-mark for styling and tests.
+    figure.querySelectorAll('[aria-label]').forEach((node) => {
+      node.setAttribute('data-mark', node.getAttribute('aria-label') ?? '');
+      node.removeAttribute('aria-label');
+    });
     container.replaceChildren(figure);
   };
   draw();
