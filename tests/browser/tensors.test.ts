@@ -159,7 +159,7 @@ describe('PyTorch | TF.js tabs', () => {
 
 describe('projectiles by broadcasting', () => {
   const shapeOf = (page: Page, step: string) => text(page.locator(`projectile-broadcast tr[data-step="${step}"] .shape`));
-  const curves = (page: Page) => page.locator('projectile-broadcast .pb-plot svg [aria-label="line"] path').count();
+  const curves = (page: Page) => page.locator('projectile-broadcast .pb-plot svg [data-mark="line"] path').count();
   const plotLabel = (page: Page) => page.locator('projectile-broadcast .pb-plot svg').getAttribute('aria-label');
 
   it('shows every shape and draws N trajectories; the mouse changes them', async () => {
@@ -249,7 +249,7 @@ describe('projectiles by broadcasting', () => {
     expect(await text(warning)).toContain('No error, but y has shape (1, 100), not (100, 100)');
     expect(await page.locator('projectile-broadcast .pb-error').count()).toBe(0);
     // Drawn as 100 dots labelled as the wrong result, not as trajectories.
-    expect(await page.locator('projectile-broadcast .pb-plot svg [aria-label="dot"] circle').count()).toBe(100);
+    expect(await page.locator('projectile-broadcast .pb-plot svg [data-mark="dot"] circle').count()).toBe(100);
     expect(await curves(page)).toBe(0);
     expect(await plotLabel(page)).toMatch(/not trajectories/);
     // Switching back gives the (100, 100) trajectories.
