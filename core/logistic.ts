@@ -211,3 +211,111 @@ export function argmax(v: ArrayLike<number>): number {
   for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
   return best;
 }
+
+/**
+ * Live training of the same penalised objective by gradient descent, as a PyTorch loop would
+ * do it: inputs standardised (z = (x − mean) / sd), Adam on the weights v of the standardised
+ * inputs, and the penalty written for the weights of the raw inputs (w = v / sd) so the
+ * minimum is exactly scikit-learn's. K = 1 means a single sigmoid output (two classes);
+ * K ≥ 3 a softmax over K classes. The loss reported is the objective per penguin,
+ * mean cross-entropy + ‖w‖² / (2·C·n), computed from logits.
+ */
+export class LogisticGdTrainer {
+  readonly n: number;
+  readonly d: number;
+  readonly outputs: number;
+  private z: number[][];
+  private mean: number[];
+  private sd: number[];
+  /** Per output: d weights then the intercept, in standardised space. */
+  private theta: number[];
+  private m: number[];
+  private v: number[];
+  private t = 0;
+
+  constructor(private X: Matrix, private y: ArrayLike<number>, K: number, private opts: { C?: number; lr?: number } = {}) {
+    this.n = X.length;
+    this.d = X[0].length;
+    this.outputs = K === 2 ? 1 : K;
+    this.mean = Array.from({ length: this.d }, (_, j) => X.reduce((s, r) => s + r[j], 0) / this.n);
+    this.sd = Array.from({ length: this.d }, (_, j) => Math.sqrt(X.reduce((s, r) => s + (r[j] - this.mean[j]) ** 2, 0) / this.n) || 1);
+    this.z = X.map((r) => r.map((v, j) => (v - this.mean[j]) / this.sd[j]));
+    const P = this.outputs * (this.d + 1);
+    this.theta = new Array(P).fill(0);
+    this.m = new Array(P).fill(0);
+    this.v = new Array(P).fill(0);
+  }
+
+  /** Objective per penguin and its gradient in standardised space. */
+  lossAndGrad(): { loss: number; grad: number[] } {
+    const { n, d, outputs: K } = this;
+    const C = this.opts.C ?? 1;
+    const grad = new Array(this.theta.length).fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const zi = this.z[i];
+      const logits = Array.from({ length: K }, (_, k) => zi.reduce((s, v, j) => s + v * this.theta[k * (d + 1) + j], this.theta[k * (d + 1) + d]));
+      let resid: number[];
+      if (K === 1) {
+        const yi = this.y[i] ? 1 : 0;
+        loss += yi ? softplus(-logits[0]) : softplus(logits[0]);
+        resid = [sigmoid(logits[0]) - yi];
+      } else {
+        const mx = Math.max(...logits);
+        const lse = mx + Math.log(logits.reduce((s, v) => s + Math.exp(v - mx), 0));
+        loss += lse - logits[this.y[i]];
+        resid = logits.map((v, k) => Math.exp(v - lse) - (this.y[i] === k ? 1 : 0));
+      }
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < d; j++) grad[k * (d + 1) + j] += resid[k] * zi[j] / n;
+        grad[k * (d + 1) + d] += resid[k] / n;
+      }
+    }
+    loss /= n;
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) {
+      const vkj = this.theta[k * (d + 1) + j];
+      const s2 = this.sd[j] * this.sd[j];
+      loss += (vkj * vkj) / s2 / (2 * C * n);
+      grad[k * (d + 1) + j] += vkj / s2 / (C * n);
+    }
+    return { loss, grad };
+  }
+
+  /** `steps` Adam steps (PyTorch's rule); returns the loss before each step. Stops at a non-finite loss. */
+  train(steps: number): number[] {
+    const lr = this.opts.lr ?? 0.05;
+    const out: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const { loss, grad } = this.lossAndGrad();
+      if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${this.t + 1}`);
+      out.push(loss);
+      this.t++;
+      const bc1 = 1 - 0.9 ** this.t, bc2 = Math.sqrt(1 - 0.999 ** this.t);
+      for (let p = 0; p < grad.length; p++) {
+        this.m[p] = 0.9 * this.m[p] + 0.1 * grad[p];
+        this.v[p] = 0.999 * this.v[p] + 0.001 * grad[p] * grad[p];
+        this.theta[p] -= (lr / bc1) * (this.m[p] / (Math.sqrt(this.v[p]) / bc2 + 1e-8));
+      }
+    }
+    return out;
+  }
+
+  /** Largest gradient component (0 at the minimum). */
+  gradNorm(): number {
+    return Math.max(...this.lossAndGrad().grad.map(Math.abs));
+  }
+
+  get steps(): number { return this.t; }
+
+  /** The model in raw units: weights per output row, and intercepts. */
+  model(): { coef: number[][]; intercept: number[] } {
+    const { d } = this;
+    const coef: number[][] = [], intercept: number[] = [];
+    for (let k = 0; k < this.outputs; k++) {
+      const v = this.theta.slice(k * (d + 1), k * (d + 1) + d);
+      coef.push(v.map((vj, j) => vj / this.sd[j]));
+      intercept.push(this.theta[k * (d + 1) + d] - v.reduce((s, vj, j) => s + (vj * this.mean[j]) / this.sd[j], 0));
+    }
+    return { coef, intercept };
+  }
+}

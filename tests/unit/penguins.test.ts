@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadPenguins } from '../../core/penguins-node';
 import { adelieVsChinstrap, cleanPenguins, column, speciesIndex, SPECIES } from '../../core/penguins';
 import { fitLinear, predictLinear } from '../../core/regression';
-import { accuracy, argmax, binaryCrossEntropy, binaryProba, fitBinaryLogistic, fitSoftmax, softmaxCrossEntropy, softmaxObjective, softmaxProba } from '../../core/logistic';
+import { LogisticGdTrainer, accuracy, argmax, binaryCrossEntropy, binaryProba, fitBinaryLogistic, fitSoftmax, softmaxCrossEntropy, softmaxObjective, softmaxProba } from '../../core/logistic';
 
 const ref = JSON.parse(readFileSync(new URL('../../../shared/fixtures/penguins-reference.json', import.meta.url), 'utf8'));
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -125,5 +125,30 @@ describe('softmax regression, three species (multinomial, L2 C = 1)', () => {
     const p = softmaxProba(m, X[0]);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(Number.isFinite(softmaxCrossEntropy(X, y, m))).toBe(true);
+  });
+});
+
+describe('live gradient-descent training reaches the same minimum as Newton', () => {
+  const rows = loadPenguins().clean.rows;
+  it('two species (sigmoid): Adam on standardised inputs with the raw-unit penalty', () => {
+    const pair = adelieVsChinstrap(rows);
+    const X = pair.map((p) => [p.bill_length_mm, p.bill_depth_mm]);
+    const y = pair.map((p) => (p.species === 'Chinstrap' ? 1 : 0));
+    const newton = fitBinaryLogistic(X, y);
+    const gd = new LogisticGdTrainer(X, y, 2, { lr: 0.05 });
+    const losses = gd.train(6000);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+    const m = gd.model();
+    m.coef[0].forEach((c, j) => expect(rel(c, newton.coef[j])).toBeLessThan(1e-3));
+    expect(rel(m.intercept[0], newton.intercept)).toBeLessThan(1e-3);
+  });
+  it('three species (softmax)', () => {
+    const X = rows.map((p) => [p.bill_length_mm, p.bill_depth_mm]);
+    const y = rows.map((p) => speciesIndex(p.species));
+    const newton = fitSoftmax(X, y, 3);
+    const gd = new LogisticGdTrainer(X, y, 3, { lr: 0.05 });
+    gd.train(8000);
+    const m = gd.model();
+    for (const x of X.slice(0, 50)) softmaxProba(m, x).forEach((p, k) => expect(Math.abs(p - softmaxProba(newton, x)[k])).toBeLessThan(1e-3));
   });
 });
