@@ -54,6 +54,11 @@ export interface DatasetConfig {
   featureSets: Record<string, string[]>;
   split: { train: number; val: number; test: number; seed: number };
   runs: RunConfig[];
+  /**
+   * Present for a simulated dataset: the settings of `npm run data:generate` that write
+   * `source`. The build regenerates the file when it is missing or was made otherwise.
+   */
+  generator?: { events?: number; seed?: number; signalFraction?: number; minJets?: number; htAll?: 'jets+leptons' | 'jets'; angles?: 'opening' | 'dphi'; spinCorrelation?: boolean };
 }
 
 export interface ScalerAsset extends Scaler {

@@ -1,5 +1,6 @@
 // `npm start`: build the book and serve it at http://localhost:4321.
-// Later steps (event data, precompute) run here before the build when their outputs are missing.
+// `npm run build` first simulates the built-in events and trains the classifier runs when
+// their outputs are missing or stale (see precompute/cli/prepare-book.ts).
 import { spawnSync } from 'node:child_process';
 import { startStaticServer } from './static-server.mjs';
 
@@ -14,7 +15,7 @@ function step(title, command, args) {
   }
 }
 
-step('Building the book', 'npx', ['astro', 'build']);
+step('Preparing data and precomputed models, then building the book', 'npm', ['run', '-s', 'build']);
 const base = process.env.NN4HEP_BASE || '/';
 const port = Number(process.env.PORT || 4321);
 const server = await startStaticServer({ root: 'dist', port, host: '0.0.0.0', base });
