@@ -11,7 +11,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { SCHEMA_VERSION, validateManifest, type DatasetConfig, type Manifest, type Profile, type RunMetrics, type RunSummary, type FeaturesFile } from '../../core/schema';
 import { parameterCount } from '../../core/model';
@@ -30,6 +31,8 @@ export const TRAINING_CODE_VERSION = 1;
 export const SAMPLE_ROWS = 5000;
 export const ROC_POINTS = 200;
 export const IMPORTANCE_REPEATS = 5;
+/** The book's checkout (where node_modules is), which may differ from the dataset root in tests. */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface PrecomputeOptions {
   root: string;
@@ -46,6 +49,8 @@ export interface PrecomputeOptions {
   out?: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean };
   /** Events to use instead of reading the configured file (tests, generated data). */
   events?: { data: EventData; fileSha256: string; label: string };
+  /** Train only runs index, index + count, ... of the configuration (a batch job's share; see precompute/book/merge.ts). */
+  shard?: { index: number; count: number };
 }
 
 export interface PrecomputeResult {
@@ -66,8 +71,12 @@ function readExistingManifest(dir: string): Manifest | null {
   }
 }
 
-function libraries(): Record<string, string> {
+function libraries(root: string): Record<string, string> {
   const v: Record<string, string> = { node: process.versions.node, '@tensorflow/tfjs': tf.version.tfjs };
+  for (const pkg of ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'h5wasm']) {
+    const p = join(root, 'node_modules', pkg, 'package.json');
+    if (existsSync(p)) v[pkg] = (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
+  }
   return v;
 }
 
@@ -78,7 +87,9 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   const outParent = resolve(root, o.outDir ?? 'public/precomputed');
   const target = join(outParent, config.id);
   const cacheRoot = join(resolve(root, o.cacheDir ?? 'node_modules/.cache/nn4hep-precompute'), config.id);
-  const progress = createProgress(o.out ?? process.stdout, config.runs.length);
+  const runs = o.shard ? config.runs.filter((_, i) => i % o.shard!.count === o.shard!.index) : config.runs;
+  if (!runs.length) throw new PrecomputeError(`--shard ${o.shard!.index}/${o.shard!.count}`, `${config.id} has only ${config.runs.length} runs, so this shard has none.`, `use at most ${config.runs.length} shards.`);
+  const progress = createProgress(o.out ?? process.stdout, runs.length);
 
   for (const note of cleanStale(outParent, config.id)) progress.info(note);
   const existing = readExistingManifest(target);
@@ -105,7 +116,7 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   progress.info(`split (seed ${config.split.seed}, stratified): ${sizes.train} train / ${sizes.val} validation / ${sizes.test} test events`);
 
   // Cache keys and lookups.
-  const plan = config.runs.map((rc) => {
+  const plan = runs.map((rc) => {
     const epochs = maxEpochs ? Math.min(rc.epochs, maxEpochs) : rc.epochs;
     const seed = runSeed(config, rc);
     const key = sha256(JSON.stringify({
@@ -195,9 +206,10 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
     scalers: prep.scalers,
     sample: { ...sample.desc, sha256: sha256(sample.bytes) },
     backend: backendInfo,
-    libraries: libraries(),
+    libraries: libraries(repoRoot),
     runs: summaries,
     timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), seconds: (finished.getTime() - started.getTime()) / 1000 },
+    ...(o.shard ? { shard: { index: o.shard.index, count: o.shard.count, runs: runs.map((r) => r.id) } } : {}),
   };
   const check = validateManifest(JSON.parse(toJson(manifest)));
   if (!check.ok) throw new Error(`internal error, the manifest does not validate: ${check.error}`);
