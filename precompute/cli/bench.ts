@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { benchTraining } from '../train/bench-training';
 import { BACKEND_CHOICES, type ConcreteBackend } from '../train/backend';
 import { readEventFile } from '../data/read';
+import { benchThreshold } from '../../bench/threshold';
 
 async function main() {
   const { values } = parseArgs({
@@ -34,6 +35,8 @@ async function main() {
 
   console.log('Training throughput, run-12 network (5 inputs, [100,50] sigmoid, SGD momentum), same loop as the precompute:');
   await benchTraining(backends, (l) => console.log(l));
+
+  await benchThreshold((l) => console.log(l));
 }
 
 main().catch((e) => {
