@@ -206,7 +206,7 @@ describe('chapter 4: classifier', () => {
     expect(await attr(p, 'penguin-classifier', 'selected')).toBe('60');
     await p.click('.pc-train');
     await waitAttr(p, 'penguin-classifier', 'updates', 'Number(v) >= 4');
-    expect(await clickLatency(p)).toBeLessThan(100);
+    expect(await clickLatency(p), `one redraw takes ${await attr(p, 'penguin-classifier', 'drawMs')} ms`).toBeLessThan(100);
     await p.click('.pc-stop');
     await waitAttr(p, 'penguin-classifier', 'state', 'v === "stopped"');
     await p.click('.pc-train');
@@ -219,6 +219,8 @@ describe('chapter 4: classifier', () => {
     expect(probs[0]).toBeCloseTo(0.9994466217906162, 4);
     expect(await text(p, '.pc-selected')).toMatch(/P\(Adelie\) = 0\.9994/);
     // Click on another penguin in the plot selects it.
+    await p.waitForTimeout(400);
+    await p.locator('.pc-plot').scrollIntoViewIfNeeded();
     const target = await p.evaluate(() => {
       const fig = document.querySelector('.pc-plot')!.firstElementChild as any;
       const svg = document.querySelector('.pc-plot svg') as SVGSVGElement;
@@ -240,7 +242,7 @@ describe('chapter 4: classifier', () => {
     await p.selectOption('.pc-mode', 'net');
     await p.click('.pc-train');
     await waitAttr(p, 'penguin-classifier', 'updates', 'Number(v) >= 5', 120_000);
-    expect(await clickLatency(p)).toBeLessThan(100);
+    expect(await clickLatency(p), `one redraw takes ${await attr(p, 'penguin-classifier', 'drawMs')} ms`).toBeLessThan(100);
     const t = await attr(p, 'penguin-classifier', 'tensors');
     await waitAttr(p, 'penguin-classifier', 'updates', 'Number(v) >= 8', 120_000);
     expect(await attr(p, 'penguin-classifier', 'tensors')).toBe(t);

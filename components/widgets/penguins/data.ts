@@ -39,14 +39,20 @@ export function thin(values: number[], max = 400): { step: number; loss: number 
 }
 
 const pending = new WeakMap<object, () => void>();
-/** Runs the latest `fn` registered for `key` at the next animation frame: many progress messages, one redraw per frame. */
-export function onNextFrame(key: object, fn: () => void): void {
+const lastRun = new WeakMap<object, number>();
+/**
+ * Runs the latest `fn` registered for `key` at an animation frame, at most every `minGapMs`:
+ * many progress messages, few redraws, so clicks are never stuck behind plotting.
+ */
+export function onNextFrame(key: object, fn: () => void, minGapMs = 150): void {
   const had = pending.has(key);
   pending.set(key, fn);
   if (had) return;
-  requestAnimationFrame(() => {
+  const wait = Math.max(0, (lastRun.get(key) ?? 0) + minGapMs - performance.now());
+  setTimeout(() => requestAnimationFrame(() => {
     const f = pending.get(key);
     pending.delete(key);
+    lastRun.set(key, performance.now());
     f?.();
-  });
+  }), wait);
 }
