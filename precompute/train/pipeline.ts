@@ -121,7 +121,7 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
     const seed = runSeed(config, rc);
     const key = sha256(JSON.stringify({
       schema: SCHEMA_VERSION, code: TRAINING_CODE_VERSION, data: dHash, profile, eventFraction, epochs, seed,
-      split: config.split, features: config.featureSets[rc.featureSet], run: rc,
+      split: config.split, features: config.featureSets[rc.featureSet], run: { ...rc, title: undefined }, // a new title needs no retraining
       rocPoints: ROC_POINTS, importanceRepeats: IMPORTANCE_REPEATS,
     }));
     let from: string | null = null;

@@ -61,7 +61,8 @@ describe('npm run precompute (quick profile, generated data)', () => {
   let first: ReturnType<typeof precompute>;
 
   it('writes a schema-valid manifest, features, sample and every run', () => {
-    first = precompute(['--jobs', '2']);
+    // Named backend: the test must not depend on whether tfjs-node happens to be installed.
+    first = precompute(['--jobs', '2', '--backend', 'wasm']);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
     const v = validateManifest(JSON.parse(read('manifest.json').toString()));
