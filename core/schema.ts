@@ -134,6 +134,12 @@ export interface Manifest {
   libraries: Record<string, string>;
   runs: RunSummary[];
   timings: { startedAt: string; finishedAt: string; seconds: number };
+  /**
+   * Present only in the output of `npm run precompute -- --shard i/n`: which share of the
+   * runs this directory holds. `npm run precompute -- merge` combines the shards into the
+   * published directory, whose manifest has no shard field.
+   */
+  shard?: { index: number; count: number; runs: string[] };
 }
 
 export interface FeatureStats {
