@@ -4,7 +4,7 @@
  * (or the columns chosen with --features). Pure functions, so the rules are unit-tested.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { DatasetConfig } from '../../core/schema';
 import { checkDatasetConfig } from '../train/config';
 import { PrecomputeError } from '../train/errors';
@@ -28,7 +28,7 @@ export function checkId(id: string): void {
 }
 
 export function loadTemplate(root: string, path = TEMPLATE_PATH): DatasetConfig {
-  const full = join(root, path);
+  const full = resolve(root, path);
   if (!existsSync(full)) {
     throw new PrecomputeError(path, 'the run grid to start from is missing.',
       `restore it (git restore ${TEMPLATE_PATH}), or pass --template with another dataset configuration whose runs to reuse.`);
