@@ -105,6 +105,28 @@ describe('reading', () => {
   });
 });
 
+describe('runnable code', () => {
+  it('every code cell in the book runs to the end (errors only where a cell demonstrates one)', async () => {
+    for (const path of pages) {
+      const { page, errors } = await openPage(browser, site, path);
+      const cells = page.locator('code-cell');
+      const n = await cells.count();
+      for (let i = 0; i < n; i++) {
+        const cell = cells.nth(i);
+        await cell.locator('.cell-run').click();
+        await cell.locator('.cell-run:not([disabled])').waitFor({ timeout: 120_000 });
+        const output = (await cell.locator('.cell-output').innerText()).trim();
+        const label = `/${path} cell ${i + 1}: ${output.slice(0, 300)}`;
+        const failed = (await cell.locator('.cell-output .err').count()) > 0;
+        expect(failed, label).toBe((await cell.getAttribute('data-expect-error')) !== null);
+        expect(output.length, label).toBeGreaterThan(0);
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+});
+
 describe('self-contained build', () => {
   const files: string[] = [];
   const walk = (dir: string) => {
