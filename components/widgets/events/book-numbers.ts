@@ -105,7 +105,7 @@ function compute() {
       together: fmt.pct(demo.together.accuracy, 1),
       separately: fmt.pct(demo.separately.accuracy, 1),
       majority: fmt.pct(demo.majority, 1),
-      range: `${demo.separately.scoreRange[0].toFixed(2)}–${demo.separately.scoreRange[1].toFixed(2)}`,
+      range: `${demo.separately.scoreRange[0].toFixed(2)} and ${demo.separately.scoreRange[1].toFixed(2)}`,
       train: fmt.int(demo.sizes.train),
       test: fmt.int(demo.sizes.test),
     },
