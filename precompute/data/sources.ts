@@ -300,7 +300,9 @@ export function checkFilters(fileName: string, key: string, source: ClassSource)
   }
 }
 
+/** Rows per HDF5 read, and per decoding pass (a few hundred kB: stays in cache). */
 const BLOCK_ROWS = 65536;
+const DECODE_ROWS = 4096;
 
 /** Decodes the requested columns of a class into Float64Arrays, straight from raw bytes. */
 export async function readColumns(source: ClassSource, names: string[]): Promise<Record<string, Float64Array>> {
@@ -323,7 +325,12 @@ export async function readColumns(source: ClassSource, names: string[]): Promise
     for (let start = 0; start < source.count; start += BLOCK_ROWS) {
       const n = Math.min(BLOCK_ROWS, source.count - start);
       readRawRows(M, ds, start, n, (view) => {
-        for (const { field, dest } of fields) decodeField(view, rowBytes, n, field, dest, start);
+        // Decode in sub-blocks that stay in the CPU cache while every column is pulled out.
+        for (let s0 = 0; s0 < n; s0 += DECODE_ROWS) {
+          const m = Math.min(DECODE_ROWS, n - s0);
+          const sub = new DataView(view.buffer, view.byteOffset + s0 * rowBytes, m * rowBytes);
+          for (const { field, dest } of fields) decodeField(sub, rowBytes, m, field, dest, start + s0);
+        }
       });
     }
   }
