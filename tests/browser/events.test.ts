@@ -295,7 +295,7 @@ describe('code cells', () => {
 });
 
 describe('widgets whose assets cannot be used say so', () => {
-  async function openWith(path: string, route: (page: Page) => Promise<void>) {
+  async function openWith(path: string, route: (page: Page) => Promise<unknown>) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const uncaught: string[] = [];
@@ -304,7 +304,7 @@ describe('widgets whose assets cannot be used say so', () => {
     await page.goto(new URL(path, site.url).href, { waitUntil: 'load' });
     return { page, uncaught };
   }
-  const widgets = { [CH5]: ['event-display', 'feature-explorer'], [CH6]: ['prep-pipeline'] };
+  const widgets: Record<string, string[]> = { [CH5]: ['event-display', 'feature-explorer'], [CH6]: ['prep-pipeline'] };
 
   for (const path of [CH5, CH6]) {
     it(`${path}: manifest.json missing (HTTP 404)`, async () => {
