@@ -8,8 +8,9 @@ import { statSync } from 'node:fs';
 import { tableSha256 } from '../data/hash';
 import { writeEventFile } from '../data/write';
 import {
-  BUILTIN_DATA_PATH, DEFAULT_GENERATOR_OPTIONS, GENERATOR_VERSION, type GeneratorOptions, generateSample, validateOptions,
+  BUILTIN_DATA_PATH, DEFAULT_GENERATOR_OPTIONS, GENERATOR_VERSION, type GeneratorOptions, validateOptions,
 } from '../generator/generate';
+import { generateSampleParallel } from '../generator/parallel';
 import { UsageError, numberOption, parseArgs, runCli, stringOption } from './args';
 
 const d = DEFAULT_GENERATOR_OPTIONS;
@@ -46,7 +47,7 @@ await runCli(USAGE, async () => {
   console.log(`Simulating ${opts.events.toLocaleString('en-US')} events: ${nSig.toLocaleString('en-US')} H→WW* (signal), `
     + `${(opts.events - nSig).toLocaleString('en-US')} tt̄ (background); at least ${opts.minJets} jet${opts.minJets === 1 ? '' : 's'}; seed ${opts.seed}`
     + `${opts.spinCorrelation ? '' : '; spin correlation OFF'}.`);
-  const sample = generateSample(opts);
+  const sample = await generateSampleParallel(opts);
   const { signal, background, seconds } = sample.stats;
   const eff = (s: { simulated: number; selected: number }) => `${(100 * s.selected / s.simulated).toFixed(2)}% of ${s.simulated.toLocaleString('en-US')} simulated`;
   console.log(`  selected: signal ${eff(signal)}, background ${eff(background)} (${seconds.toFixed(1)} s)`);

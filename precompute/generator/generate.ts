@@ -171,38 +171,103 @@ export function validateOptions(o: GeneratorOptions): string | null {
   return null;
 }
 
-/** Generates one class. `rng` must be this class's own stream. */
-export function generateClass(rng: Rng, kind: Kind, count: number, opts: GeneratorOptions, key: string): { cls: EventClass; stats: ClassStats } {
-  const cols: Record<string, Float64Array> = {};
-  for (const f of COURSE_FEATURES) cols[f] = new Float64Array(count);
-  let simulated = 0, i = 0;
-  while (i < count) {
-    simulated++;
-    const ev = simulateEvent(rng, kind, opts);
-    if (!ev) continue;
-    fillFeatures(ev, cols, i, opts);
-    i++;
-  }
-  return { cls: { key, count, columns: cols }, stats: { simulated, selected: count } };
+/**
+ * Events are made in chunks of CHUNK_EVENTS selected events, each chunk from its
+ * own random stream derived from (seed, class, chunk index). The sample is then
+ * the same whether the chunks run one after another (generateSample) or on
+ * worker threads (generateSampleParallel), on any number of cores.
+ */
+export const CHUNK_EVENTS = 8192;
+
+export interface Chunk {
+  kind: Kind;
+  index: number;
+  count: number;
 }
 
-/** The whole sample: signal and background from independent streams of the seed. */
-export function generateSample(partial: Partial<GeneratorOptions> = {}): GeneratedSample {
-  const opts = { ...DEFAULT_GENERATOR_OPTIONS, ...partial };
-  const problem = validateOptions(opts);
-  if (problem) throw new Error(problem);
-  const t0 = performance.now();
+/** The chunks of one sample, longest-running (signal) first. */
+export function planChunks(opts: GeneratorOptions): Chunk[] {
   const nSignal = Math.round(opts.events * opts.signalFraction);
-  const master = createRng(opts.seed);
-  const sigRng = master.fork();
-  const bkgRng = master.fork();
-  const sig = generateClass(sigRng, 'signal', nSignal, opts, 'Signal');
-  const bkg = generateClass(bkgRng, 'background', opts.events - nSignal, opts, 'Background');
+  const chunks: Chunk[] = [];
+  for (const [kind, total] of [['signal', nSignal], ['background', opts.events - nSignal]] as const) {
+    for (let index = 0, done = 0; done < total; index++, done += CHUNK_EVENTS) {
+      chunks.push({ kind, index, count: Math.min(CHUNK_EVENTS, total - done) });
+    }
+  }
+  return chunks;
+}
+
+/** Seed of a chunk's stream: a 32-bit hash of (seed, class, chunk). */
+function chunkSeed(seed: number, kind: Kind, index: number): number {
+  let h = (seed | 0) ^ 0x9e3779b9;
+  for (const v of [kind === 'signal' ? 1 : 2, index + 1]) {
+    h = Math.imul(h ^ v, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
+export interface ChunkResult {
+  columns: Record<string, Float64Array>;
+  simulated: number;
+}
+
+/** Simulates events until `chunk.count` pass the selection. */
+export function generateChunk(chunk: Chunk, opts: GeneratorOptions): ChunkResult {
+  const rng = createRng(chunkSeed(opts.seed, chunk.kind, chunk.index));
+  const columns: Record<string, Float64Array> = {};
+  for (const f of COURSE_FEATURES) columns[f] = new Float64Array(chunk.count);
+  let simulated = 0, i = 0;
+  while (i < chunk.count) {
+    simulated++;
+    const ev = simulateEvent(rng, chunk.kind, opts);
+    if (!ev) continue;
+    fillFeatures(ev, columns, i, opts);
+    i++;
+  }
+  return { columns, simulated };
+}
+
+/** Puts chunk results (in planChunks order) together into the sample. */
+export function assembleSample(opts: GeneratorOptions, chunks: Chunk[], results: ChunkResult[], seconds: number): GeneratedSample {
+  const build = (kind: Kind, key: string): { cls: EventClass; stats: ClassStats } => {
+    const parts = chunks.map((c, i) => [c, results[i]] as const).filter(([c]) => c.kind === kind);
+    const count = parts.reduce((n, [c]) => n + c.count, 0);
+    const columns: Record<string, Float64Array> = {};
+    for (const f of COURSE_FEATURES) {
+      const col = new Float64Array(count);
+      let at = 0;
+      for (const [c, r] of parts) { col.set(r.columns[f], at); at += c.count; }
+      columns[f] = col;
+    }
+    const simulated = parts.reduce((n, [, r]) => n + r.simulated, 0);
+    return { cls: { key, count, columns }, stats: { simulated, selected: count } };
+  };
+  const sig = build('signal', 'Signal');
+  const bkg = build('background', 'Background');
   return {
     features: [...COURSE_FEATURES],
     signal: sig.cls,
     background: bkg.cls,
     options: opts,
-    stats: { signal: sig.stats, background: bkg.stats, seconds: (performance.now() - t0) / 1000 },
+    stats: { signal: sig.stats, background: bkg.stats, seconds },
   };
+}
+
+export function resolveOptions(partial: Partial<GeneratorOptions>): GeneratorOptions {
+  const opts = { ...DEFAULT_GENERATOR_OPTIONS, ...partial };
+  const problem = validateOptions(opts);
+  if (problem) throw new Error(problem);
+  return opts;
+}
+
+/** The whole sample, in this thread (see generateSampleParallel for the same sample on all cores). */
+export function generateSample(partial: Partial<GeneratorOptions> = {}): GeneratedSample {
+  const opts = resolveOptions(partial);
+  const t0 = performance.now();
+  const chunks = planChunks(opts);
+  const results = chunks.map((c) => generateChunk(c, opts));
+  return assembleSample(opts, chunks, results, (performance.now() - t0) / 1000);
 }

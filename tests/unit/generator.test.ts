@@ -14,6 +14,7 @@ import { tableSha256 } from '../../precompute/data/hash';
 import { readEventFile } from '../../precompute/data/read';
 import { writeEventFile } from '../../precompute/data/write';
 import { type GeneratedSample, generateSample } from '../../precompute/generator/generate';
+import { generateSampleParallel } from '../../precompute/generator/parallel';
 import { decayHiggs, produceHiggs, sampleHelicityCos } from '../../precompute/generator/physics';
 import { tempDir } from './helpers/event-files';
 
@@ -129,6 +130,17 @@ describe('determinism and the written file', () => {
     const h = (s: GeneratedSample) => tableSha256({ features: s.features, signal: s.signal, background: s.background });
     expect(h(a)).toBe(h(b));
     expect(h(a)).not.toBe(h(c));
+  });
+
+  it('worker threads make the same sample as one thread, for any number of threads', async () => {
+    const h = (s: GeneratedSample) => tableSha256({ features: s.features, signal: s.signal, background: s.background });
+    const opts = { events: 30_000, seed: 3, signalFraction: 0.5 }; // 2 chunks per class
+    const one = generateSample(opts);
+    const two = await generateSampleParallel(opts, 2);
+    const three = await generateSampleParallel(opts, 3);
+    expect(h(two)).toBe(h(one));
+    expect(h(three)).toBe(h(one));
+    expect(two.stats.signal.simulated).toBe(one.stats.signal.simulated);
   });
 
   it('generate → write → read gives back the same table, Njets as int64', async () => {
