@@ -7,7 +7,7 @@
 import type { EventClass, EventTable, NonFiniteReport } from '../../core/events';
 import { DataError, listNames } from './errors';
 import { type H5File, hdf5Reason, openHdf5 } from './h5';
-import { type ClassSource, checkFilters, describeContents, readColumns, resolveClass } from './sources';
+import { type ClassSource, checkFilters, readColumns, resolveClass } from './sources';
 
 export const DEFAULT_KEYS = { signal: 'Signal', background: 'Background' } as const;
 
@@ -199,4 +199,3 @@ function dropRows(c: EventClass, features: string[], mask: Uint8Array): EventCla
   return { key: c.key, count: keep, columns };
 }
 
-export { describeContents };

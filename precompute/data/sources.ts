@@ -97,7 +97,7 @@ function compoundColumns(ds: Dataset, md: Metadata, arrayNames?: (member: string
   for (const m of md.compound_type?.members ?? []) {
     if (m.type === H5T.ARRAY && m.array_type) {
       const base = m.array_type;
-      const n = (m.shape ?? (m as any).array_type?.shape ?? []).reduce((a: number, b: number) => a * b, 1);
+      const n = (base.shape ?? []).reduce((a, b) => a * b, 1);
       const names = arrayNames?.(m.name, n) ?? Array.from({ length: n }, (_, j) => `${m.name}[${j}]`);
       for (let j = 0; j < n; j++) {
         const le = converted || base.littleEndian || base.size === 1;

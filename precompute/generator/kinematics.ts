@@ -12,25 +12,16 @@ export interface P4 {
   z: number;
 }
 
-export const p4 = (e: number, x: number, y: number, z: number): P4 => ({ e, x, y, z });
 export const add = (a: P4, b: P4): P4 => ({ e: a.e + b.e, x: a.x + b.x, y: a.y + b.y, z: a.z + b.z });
-export const sub = (a: P4, b: P4): P4 => ({ e: a.e - b.e, x: a.x - b.x, y: a.y - b.y, z: a.z - b.z });
 /** Minkowski product a·b = EaEb − pa·pb. */
 export const dot = (a: P4, b: P4): number => a.e * b.e - a.x * b.x - a.y * b.y - a.z * b.z;
 export const pt = (a: P4): number => Math.hypot(a.x, a.y);
-export const pabs = (a: P4): number => Math.sqrt(a.x * a.x + a.y * a.y + a.z * a.z);
-export const mass = (a: P4): number => Math.sqrt(Math.max(dot(a, a), 0));
 export const phi = (a: P4): number => Math.atan2(a.y, a.x);
 /** Pseudorapidity (a particle along the beam gets ±1e9, outside every acceptance). */
 export function eta(a: P4): number {
   const t = pt(a);
   if (t === 0) return a.z >= 0 ? 1e9 : -1e9;
   return Math.asinh(a.z / t);
-}
-
-export function fromPtEtaPhiM(pT: number, et: number, ph: number, m: number): P4 {
-  const x = pT * Math.cos(ph), y = pT * Math.sin(ph), z = pT * Math.sinh(et);
-  return { e: Math.sqrt(x * x + y * y + z * z + m * m), x, y, z };
 }
 
 /** A particle of mass m with transverse momentum (px, py) and rapidity y. */
@@ -101,12 +92,6 @@ export function breitWigner(rng: Rng, M: number, G: number, lo: number, hi: numb
   const b = Math.atan((hi * hi - M * M) / MG);
   const m2 = M * M + MG * Math.tan(a + (b - a) * rng.next());
   return Math.sqrt(Math.max(m2, lo * lo));
-}
-
-/** P(lo ≤ m ≤ hi) of the Breit-Wigner above, up to a constant factor (π). */
-export function breitWignerMass(M: number, G: number, lo: number, hi: number): number {
-  const MG = M * G;
-  return Math.atan((hi * hi - M * M) / MG) - Math.atan((lo * lo - M * M) / MG);
 }
 
 /** Gamma(shape k ≥ 1, scale θ), Marsaglia-Tsang. */

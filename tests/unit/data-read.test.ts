@@ -38,6 +38,7 @@ const frame: Record<string, (r: number) => number> = {
   Njets: (r) => r % 7,
   y: (r) => r * 0.5,
   small: (r) => (r % 100) - 50,
+  z: (r) => r * 1.25,
 };
 
 function expectColumns(table: Awaited<ReturnType<typeof readEventFile>>['table'], formulas: Record<string, (r: number) => number>) {
@@ -115,26 +116,26 @@ describe('pandas DataFrame.to_hdf', () => {
   it('fixed format: blocks per dtype, in the DataFrame column order', async () => {
     const r = await readEventFile(fx('pandas-fixed.h5'));
     expect(r.sources.signal.layout).toBe('pandas-fixed');
-    expect(r.table.features).toEqual(['x', 'Njets', 'y', 'small']);
+    expect(r.table.features).toEqual(['x', 'Njets', 'y', 'small', 'z']);
     expectColumns(r.table, frame);
   });
 
   it('table format: values_block members named from the pickled column lists; text columns left out', async () => {
     const r = await readEventFile(fx('pandas-table.h5'));
     expect(r.sources.signal.layout).toBe('pandas-table');
-    expect(r.table.features).toEqual(['x', 'Njets', 'y', 'small']);
+    expect(r.table.features).toEqual(['x', 'Njets', 'y', 'small', 'z']);
     expectColumns(r.table, frame);
     expect(r.warnings.join(' ')).toContain('name (string');
   });
 
   it('table format with data_columns=True and zlib compression', async () => {
     const r = await readEventFile(fx('pandas-table-dc.h5'));
-    expect(r.table.features).toEqual(['x', 'Njets', 'y', 'small']);
+    expect(r.table.features).toEqual(['x', 'Njets', 'y', 'small', 'z']);
     expectColumns(r.table, frame);
   });
 
   it('the same events in different layouts decode to the same table hash', async () => {
-    const features = ['x', 'Njets', 'y', 'small'];
+    const features = ['x', 'Njets', 'y', 'small', 'z'];
     const hashes = await Promise.all(['pandas-fixed.h5', 'pandas-table.h5', 'pandas-table-dc.h5']
       .map(async (f) => tableSha256((await readEventFile(fx(f), { features })).table)));
     expect(new Set(hashes).size).toBe(1);
