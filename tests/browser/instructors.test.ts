@@ -81,7 +81,7 @@ beforeAll(async () => {
     split: template.split,
     runs: template.runs.filter((r: { id: string }) => ['r05-f26-adam', 'r12-f5-notebook'].includes(r.id)).map((r: object) => ({ ...r, featureSet: 'F3' })),
   }, null, 2));
-  const env = { ...process.env, NN4HEP_BASE: BASE, NN4HEP_OUT_DIR: OUT, ASTRO_TELEMETRY_DISABLED: '1', CI: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NN4HEP_BASE: BASE, NN4HEP_OUT_DIR: OUT, ASTRO_TELEMETRY_DISABLED: '1', CI: 'true' };
   delete env.NN4HEP_DATASET;
   // Vitest exports import.meta.env's keys (BASE_URL=/, MODE=test, …) to process.env, and Vite lets an
   // inherited BASE_URL win over Astro's base: a person's shell does not have them, so neither does the build.
