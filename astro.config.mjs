@@ -7,6 +7,9 @@ import { vendorAssets } from './scripts/vendor-assets.mjs';
 
 // The book can be served under a sub-path (university web hosting): NN4HEP_BASE=/courses/ml/
 const base = process.env.NN4HEP_BASE || '/';
+// Vite lets an inherited BASE_URL variable (vitest exports one) override import.meta.env.BASE_URL,
+// which would point every link of a sub-path build at "/". Only NN4HEP_BASE decides.
+delete process.env.BASE_URL;
 
 export default defineConfig({
   base,

@@ -9,7 +9,7 @@ import { buildModel } from '../../core/model';
 import { trainClassifier } from '../../core/train';
 import { createRng } from '../../core/rng';
 import { stratifiedSplit, stratifiedSubsample } from '../../core/split';
-import { QUICK_FRACTION, QUICK_MAX_EPOCHS } from '../train/prepare';
+import { profileEventFraction, QUICK_MAX_EPOCHS } from '../train/prepare';
 
 export interface SplitSizes { train: number; val: number; test: number; used: number }
 
@@ -18,8 +18,9 @@ export function splitSizes(signal: number, background: number, config: DatasetCo
   const labels = new Float32Array(signal + background);
   labels.fill(1, 0, signal);
   let used: ArrayLike<number> = labels;
-  if (profile === 'quick') {
-    const keep = stratifiedSubsample(labels, QUICK_FRACTION, config.split.seed + 1);
+  const fraction = profileEventFraction(profile, signal + background);
+  if (fraction < 1) {
+    const keep = stratifiedSubsample(labels, fraction, config.split.seed + 1);
     used = Float32Array.from(keep, (i) => labels[i]);
   }
   const s = stratifiedSplit(used, config.split.seed, config.split);

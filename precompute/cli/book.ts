@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (values.help) { console.log(USAGE); return; }
   if (!values.data) throw new PrecomputeError('npm run book', 'the HDF5 file is missing.', `pass it with --data PATH.h5.\n${USAGE}`);
   if (values.profile !== 'quick' && values.profile !== 'full') {
-    throw new PrecomputeError('--profile', `"${values.profile}" is not a profile.`, 'use --profile quick (10% of the events, at most 5 epochs per run) or --profile full.');
+    throw new PrecomputeError('--profile', `"${values.profile}" is not a profile.`, 'use --profile quick (10% of the events, at least 2,000, and at most 5 epochs per run) or --profile full.');
   }
   if (!BACKEND_CHOICES.includes(values.backend as BackendChoice)) {
     throw new PrecomputeError('--backend', `"${values.backend}" is not a backend.`, `use one of ${BACKEND_CHOICES.join(', ')}.`);

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   }
   if (args.help) { console.log(USAGE); return; }
   if (args.profile !== undefined && args.profile !== 'quick' && args.profile !== 'full') {
-    throw new PrecomputeError('--profile', `"${args.profile}" is not a profile.`, 'use --profile quick (10% of events, at most 5 epochs) or --profile full.');
+    throw new PrecomputeError('--profile', `"${args.profile}" is not a profile.`, 'use --profile quick (10% of events, at least 2,000, at most 5 epochs) or --profile full.');
   }
   if (!BACKEND_CHOICES.includes(args.backend as BackendChoice)) {
     throw new PrecomputeError('--backend', `"${args.backend}" is not a backend.`, `use one of ${BACKEND_CHOICES.join(', ')}.`);

@@ -18,7 +18,7 @@ import { SCHEMA_VERSION, validateManifest, type DatasetConfig, type Manifest, ty
 import { parameterCount } from '../../core/model';
 import { loadDatasetConfig, runSeed } from './config';
 import { loadEvents, dataHash, type EventData } from './data';
-import { prepare, runMatrices, eventSample, featureStats, QUICK_FRACTION, QUICK_MAX_EPOCHS } from './prepare';
+import { prepare, runMatrices, eventSample, featureStats, profileEventFraction, QUICK_MAX_EPOCHS } from './prepare';
 import { selectBackend, type BackendChoice } from './backend';
 import { runPool } from './pool';
 import { cleanStale, copyDir, replaceDirAtomic, sha256, toJson, bytesOf } from './assets';
@@ -94,7 +94,6 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   for (const note of cleanStale(outParent, config.id)) progress.info(note);
   const existing = readExistingManifest(target);
   const profile: Profile = o.profile ?? existing?.profile ?? 'quick';
-  const eventFraction = profile === 'quick' ? QUICK_FRACTION : 1;
   const maxEpochs = profile === 'quick' ? QUICK_MAX_EPOCHS : null;
   progress.info(`dataset ${config.id}: profile ${profile}${o.profile ? '' : existing ? ' (as the existing assets)' : ' (no assets yet)'}`);
 
@@ -111,6 +110,7 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   for (const w of ('warnings' in loaded ? (loaded.warnings as string[]) : [])) progress.info(`note: ${w}`);
   const dHash = dataHash(data);
   progress.info(`read ${data.signal.count.toLocaleString('en-US')} signal + ${data.background.count.toLocaleString('en-US')} background events from ${'label' in loaded ? loaded.label : config.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const eventFraction = profileEventFraction(profile, data.signal.count + data.background.count);
   const prep = prepare(data, config, eventFraction);
   const sizes = { train: prep.split.train.length, val: prep.split.val.length, test: prep.split.test.length };
   progress.info(`split (seed ${config.split.seed}, stratified): ${sizes.train} train / ${sizes.val} validation / ${sizes.test} test events`);

@@ -24,6 +24,15 @@ export interface Prepared {
 
 export const QUICK_FRACTION = 0.1;
 export const QUICK_MAX_EPOCHS = 5;
+/** The quick profile keeps at least this many events (all of a smaller file): a tenth of a
+ *  small instructor's file would leave a test split too small to hold both classes. */
+export const QUICK_MIN_EVENTS = 2_000;
+
+/** Fraction of a file's events that a profile trains on. */
+export function profileEventFraction(profile: 'quick' | 'full', totalEvents: number): number {
+  if (profile === 'full' || totalEvents <= 0) return 1;
+  return Math.min(1, Math.max(QUICK_FRACTION, QUICK_MIN_EVENTS / totalEvents));
+}
 
 export function prepare(d: EventData, c: DatasetConfig, eventFraction: number): Prepared {
   const nf = d.features.length;

@@ -115,10 +115,13 @@ describe('dataset configuration from a file (pure rules)', () => {
     expect(shards.flat().sort()).toEqual([...ids].sort());
   });
 
-  it('split sizes match the precompute split (quick keeps 10 %)', () => {
-    const s = splitSizes(400, 600, template, 'quick');
-    expect(s.used).toBe(100);
-    expect(s.train + s.val + s.test).toBe(100);
+  it('split sizes match the precompute split (quick keeps 10 %, but at least 2,000 events)', () => {
+    const small = splitSizes(400, 600, template, 'quick');
+    expect(small.used).toBe(1000);
+    expect(small.train + small.val + small.test).toBe(1000);
+    const large = splitSizes(40_000, 60_000, template, 'quick');
+    expect(large.used).toBe(10_000);
+    expect(large.train + large.val + large.test).toBe(10_000);
     expect(splitSizes(400, 600, template, 'full').used).toBe(1000);
   });
 });
@@ -130,7 +133,7 @@ describe('npm run book (subprocess)', () => {
     const r = cli('precompute/cli/book.ts', ['--data', FIXTURE, '--id', 'course-small', '--dry-run', '--backend', 'wasm', '--jobs', '1'], root);
     expect(r.code, r.all).toBe(0);
     expect(r.out).toContain('400 signal ("Signal") + 600 background ("Background") events');
-    expect(r.out).toMatch(/Events per split \(quick profile, 100 of 1,000 events, seed 42, stratified\): train \d+, validation \d+, test \d+/);
+    expect(r.out).toMatch(/Events per split \(quick profile, 1,000 of 1,000 events, seed 42, stratified\): train \d+, validation \d+, test \d+/);
     const s = splitSizes(400, 600, template, 'quick');
     expect(r.out).toContain(`train ${s.train}, validation ${s.val}, test ${s.test}`);
     expect(r.out).toContain('Backend: wasm');
