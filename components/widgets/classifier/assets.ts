@@ -7,26 +7,8 @@ import {
   fetchManifest, fetchRunMetrics, decodeTestScores, decodeSample, type Manifest, type RunMetrics,
 } from '../../../core/schema';
 
-const once = new Map<string, Promise<unknown>>();
-function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
-  if (!once.has(key)) {
-    const p = make();
-    once.set(key, p);
-    p.catch(() => once.delete(key));
-  }
-  return once.get(key) as Promise<T>;
-}
-
-async function fetchOk(url: string): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`${url} could not be fetched (${(e as Error).message}). Serve the built book (npm start) rather than opening the files directly.`);
-  }
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}. Run \`npm run precompute\` to create the precomputed assets, then rebuild the book.`);
-  return res;
-}
+import { once as cached, fetchOk } from '../../assets/fetch-once';
+export { showWidgetError } from '../widget-error';
 
 export const loadManifest = (base: string): Promise<Manifest> => cached(`m:${base}`, async () => {
   try {
@@ -62,19 +44,6 @@ export const loadSample = (base: string, manifest: Manifest): Promise<Record<str
       throw new Error(`${url}: ${(e as Error).message}`);
     }
   });
-
-/** Shows a problem inside the widget (role=alert) instead of failing silently; marks the widget as failed. */
-export function showWidgetError(root: HTMLElement, message: string): void {
-  let box = root.querySelector<HTMLElement>(':scope > .widget-error');
-  if (!box) {
-    box = document.createElement('p');
-    box.className = 'widget-error';
-    box.setAttribute('role', 'alert');
-    root.querySelector(':scope > .widget-title')?.after(box) ?? root.prepend(box);
-  }
-  box.textContent = message;
-  root.dataset.state = 'error';
-}
 
 export const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)} %`;
 export const num = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : String(x));

@@ -16,15 +16,8 @@ export interface EventSample {
   features: string[];
 }
 
-const cache = new Map<string, Promise<unknown>>();
-function once<T>(key: string, make: () => Promise<T>): Promise<T> {
-  if (!cache.has(key)) {
-    const p = make();
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return cache.get(key) as Promise<T>;
-}
+import { once } from '../../assets/fetch-once';
+import { showWidgetError as showError } from '../widget-error';
 
 const dir = (base: string) => base.replace(/\/?$/, '/');
 
@@ -65,17 +58,9 @@ export function loadSample(base: string): Promise<EventSample> {
   });
 }
 
-/** Shows a problem inside the widget (role=alert), replacing its busy state. */
+/** Shows a loading problem inside the widget (role=alert), replacing its busy state. */
 export function showWidgetError(root: HTMLElement, message: string): void {
-  let box = root.querySelector<HTMLElement>('.widget-error');
-  if (!box) {
-    box = document.createElement('p');
-    box.className = 'widget-error';
-    box.setAttribute('role', 'alert');
-    root.append(box);
-  }
-  box.textContent = `This widget could not load its data: ${message}`;
-  root.dataset.state = 'error';
+  showError(root, `This widget could not load its data: ${message}`);
 }
 
 /** Physics-style names for the features (units in brackets). */

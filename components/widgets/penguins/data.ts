@@ -16,17 +16,7 @@ export function fetchPenguins(url: string): Promise<Penguin[]> {
   return cache;
 }
 
-/** Shows an error inside a widget instead of failing silently. */
-export function showWidgetError(root: HTMLElement, message: string): void {
-  let box = root.querySelector<HTMLElement>('.widget-error');
-  if (!box) {
-    box = document.createElement('p');
-    box.className = 'widget-error';
-    box.setAttribute('role', 'alert');
-    root.append(box);
-  }
-  box.textContent = message;
-}
+export { showWidgetError } from '../widget-error';
 
 /** Keeps only ~max points of a long loss history for plotting (always the first and last). */
 export function thin(values: number[], max = 400): { step: number; loss: number }[] {
