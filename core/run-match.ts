@@ -4,20 +4,13 @@
  * the reader's result on the small sample.
  */
 import type { RunConfig } from './schema';
-import type { ModelSpec } from './model';
-import type { OptimizerSpec } from './optim';
 import type { EarlyStopping, LrSchedule } from './train';
 
-export interface TrainerChoice {
+/** What the page's trainer lets the reader choose: a run's training settings, with the
+ *  feature list itself instead of a named feature set. */
+export type TrainerChoice = Pick<RunConfig, 'standardize' | 'model' | 'optimizer' | 'epochs' | 'batchSize' | 'lrSchedule' | 'earlyStopping'> & {
   features: string[];
-  standardize: boolean;
-  model: ModelSpec;
-  optimizer: OptimizerSpec;
-  epochs: number;
-  batchSize: number | 'full';
-  lrSchedule?: LrSchedule;
-  earlyStopping?: EarlyStopping;
-}
+};
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));

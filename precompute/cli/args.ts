@@ -5,6 +5,7 @@
  * stack trace.
  */
 import { DataError } from '../data/errors';
+import { PrecomputeError } from '../train/errors';
 
 export class UsageError extends Error {}
 
@@ -70,4 +71,25 @@ export async function runCli(usage: string, main: () => Promise<number | void>):
       process.exitCode = 1;
     }
   }
+}
+
+/**
+ * Runs the main of a command that trains (precompute, book) and exits explicitly, since
+ * worker threads and the TF.js backend may otherwise keep Node alive. Problems a person
+ * must fix (PrecomputeError, DataError) print their message alone; anything else is a
+ * bug and says which command failed (DEBUG=1 adds the stack).
+ */
+export function runTrainingCli(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      if (e instanceof PrecomputeError || e instanceof DataError) {
+        console.error(`\n${e.message}`);
+      } else {
+        console.error(`\n${name} failed: ${(e as Error)?.message ?? e}`);
+        if (process.env.DEBUG) console.error((e as Error)?.stack);
+      }
+      process.exit(1);
+    },
+  );
 }

@@ -18,9 +18,9 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openEventFile, readEventFile } from '../data/read';
-import { DataError } from '../data/errors';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../train/backend';
 import { PrecomputeError } from '../train/errors';
+import { runTrainingCli } from './args';
 import { writeFileAtomic } from '../train/assets';
 import { neededFeatures } from '../train/data';
 import { checkJobs } from '../train/pipeline';
@@ -175,15 +175,4 @@ async function dryRun(config: ReturnType<typeof deriveConfig>['config'], nSig: n
     + `makes "${config.id}" the book's dataset and builds the site.`);
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    if (e instanceof PrecomputeError || e instanceof DataError) {
-      console.error(`\n${e.message}`);
-    } else {
-      console.error(`\nnpm run book failed: ${(e as Error)?.message ?? e}`);
-      if (process.env.DEBUG) console.error((e as Error)?.stack);
-    }
-    process.exit(1);
-  },
-);
+runTrainingCli('npm run book', main);

@@ -16,7 +16,7 @@ import { precompute, checkJobs } from '../train/pipeline';
 import { listDatasetIds } from '../train/config';
 import { BACKEND_CHOICES, type BackendChoice } from '../train/backend';
 import { PrecomputeError } from '../train/errors';
-import { DataError } from '../data/errors';
+import { runTrainingCli } from './args';
 import { parseShard } from '../book/dataset-config';
 import { mergeShards, shardOutDir, SHARDS_DIR } from '../book/merge';
 
@@ -71,15 +71,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    if (e instanceof PrecomputeError || e instanceof DataError) {
-      console.error(`\n${e.message}`);
-    } else {
-      console.error(`\nprecompute failed: ${(e as Error)?.message ?? e}`);
-      if (process.env.DEBUG) console.error((e as Error)?.stack);
-    }
-    process.exit(1);
-  },
-);
+runTrainingCli('precompute', main);
