@@ -17,6 +17,11 @@ export const COURSE_FEATURES = [
 
 export type CourseFeature = (typeof COURSE_FEATURES)[number];
 
+/** The course's five high-level features (its second series of networks, "F5"). */
+export const COURSE_HIGH_LEVEL_FEATURES: readonly CourseFeature[] = [
+  'Njets', 'HT_all', 'combined_leptons_mass', 'angle_between_jets', 'angle_between_leptons',
+];
+
 /** The events of one class: one Float64Array per feature, all of length `count`. */
 export interface EventClass {
   /** Where the class came from in the file, e.g. "Signal" or "events/Signal". */

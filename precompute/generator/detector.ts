@@ -10,8 +10,12 @@ import { PHYS, type TruthJet, type TruthLepton } from './physics';
 export const DET = {
   jetPtMin: 20,
   jetEtaMax: 2.5,
-  /** Reconstructed b-jet pT ≈ 0.92 × b-quark pT before smearing. */
-  bJetResponse: 0.92,
+  /**
+   * Reconstructed b-jet pT ≈ response × b-quark pT before smearing. physics-generator.md
+   * estimates 0.92; 0.88 allows for semileptonic b decays (the neutrino escapes) and
+   * out-of-cone radiation, and is part of the calibration described in physics.ts.
+   */
+  bJetResponse: 0.88,
   /**
    * Jet mass = r·pT, r lognormal. physics-generator.md estimates medians 0.12
    * (light) and 0.15 (b); with those, jet1_mass became the second most important

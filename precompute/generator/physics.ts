@@ -14,6 +14,19 @@ import {
   type P4, add, boostTo, breitWigner, decayAt, directionAround, dot, fromPxPyYM, gamma, isotropic, twoBodyMomentum,
 } from './kinematics';
 
+/*
+ * CALIBRATION (generator version 2). The course's [100, 50] network on all 26
+ * features reaches ≈0.83 accuracy on its file, and the five high-level features
+ * ≈0.84; physics-generator.md asks for 0.80-0.86 on all 26. With the doc's first
+ * estimates a well-trained network reached 0.90-0.91 here: radiation jets
+ * falling steeply from 20 GeV made the signal's second jet much softer than a
+ * b-jet, and the harder m_tt spectrum made tt̄ jets harder still, so the jets
+ * told the classes apart beyond what the course saw. Only quantities the doc
+ * marks as estimates were changed (radiation spectrum and η spread, the m_tt
+ * shape, and the b-jet response in detector.ts); the selection and the targets
+ * were not. Measured on 378,000 events (split 80/10/10, seed 42), see
+ * docs/generator-calibration.md for the method and every figure.
+ */
 export const PHYS = {
   mH: 125,
   mW: 80.38, wW: 2.085,
@@ -31,8 +44,11 @@ export const PHYS = {
   kTSigma: 9,
   higgsRapiditySigma: 1.9,
   ttRapiditySigma: 0.95,
-  /** m_tt = 2 mt + Gamma(shape, scale). */
-  mttShape: 1.4, mttScale: 115,
+  /**
+   * m_tt = 2 mt + Gamma(shape, scale). physics-generator.md estimates shape 1.4,
+   * scale 115 GeV; calibrated to 1.3 and 80 GeV (mean m_tt ≈ 450 GeV), see CALIBRATION below.
+   */
+  mttShape: 1.3, mttScale: 80,
   /** Top polar angle in the tt̄ frame ∝ 1 + κ cos²θ. */
   ttKappa: 2,
   /** Radiation: P(n extra jets). Signal 0.45, 0.36, then ×0.35 per further jet. */
@@ -42,8 +58,12 @@ export const PHYS = {
   isrTtbar: [0.45, 0.30, 0.15],
   isrTtbarTail: 0.10,
   isrTtbarRatio: 0.35,
-  /** Radiation: dN/dpT ∝ pT^−index above ptMin (capped at ptMax), η ~ N(0, etaSigma), φ uniform. */
-  isrPtMin: 20, isrPtMax: 1000, isrPtIndex: 2.5, isrEtaSigma: 1.7,
+  /**
+   * Radiation: dN/dpT ∝ pT^−index above ptMin (capped at ptMax), η ~ N(0, etaSigma), φ uniform.
+   * physics-generator.md estimates pT^−2.5 above 20 GeV and σ_η = 1.7; calibrated to
+   * pT^−3 above 30 GeV and σ_η = 1.5, see CALIBRATION below.
+   */
+  isrPtMin: 30, isrPtMax: 1000, isrPtIndex: 3, isrEtaSigma: 1.5,
 } as const;
 
 export type Flavor = 'e' | 'mu';
@@ -100,7 +120,7 @@ export function sampleMultiplicity(rng: Rng, cdf: Float64Array): number {
   return n;
 }
 
-/** Radiated jets: dN/dpT ∝ pT^−2.5 above 20 GeV, η ~ N(0, 1.7), φ uniform. */
+/** Radiated jets: dN/dpT ∝ pT^−isrPtIndex above isrPtMin, η ~ N(0, isrEtaSigma), φ uniform. */
 export function sampleIsrJets(rng: Rng, n: number): TruthJet[] {
   const jets: TruthJet[] = [];
   const a = PHYS.isrPtIndex - 1;
