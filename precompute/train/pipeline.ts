@@ -80,6 +80,24 @@ function libraries(root: string): Record<string, string> {
   return v;
 }
 
+/** The manifest without what changes on every build: when it ran, on which backend, the file's bytes, cache flags. */
+function stableContent(m: Manifest): string {
+  const { timings: _t, backend: _b, source, runs, ...rest } = m;
+  return JSON.stringify({
+    ...rest,
+    source: { ...source, sha256: undefined },
+    runs: runs.map(({ cached: _c, ...r }) => r),
+  });
+}
+
+function sameAssets(a: Manifest, b: Manifest): boolean {
+  return stableContent(a) === stableContent(b);
+}
+
+function sameFile(a: string, b: string): boolean {
+  return existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
+}
+
 export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult> {
   const started = new Date();
   const root = resolve(o.root);
@@ -213,9 +231,19 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   };
   const check = validateManifest(JSON.parse(toJson(manifest)));
   if (!check.ok) throw new Error(`internal error, the manifest does not validate: ${check.error}`);
+  const cached = plan.filter((p) => p.from).map((p) => p.rc.id);
+  // Nothing new: keep the published files byte for byte, so that a build of an
+  // unchanged checkout leaves no diff behind (timings and the file's own hash
+  // would otherwise change on every build).
+  if (existing && !o.shard && !trained.length && plan.every((p) => p.from?.startsWith(target))
+    && sameAssets(existing, manifest) && sameFile(join(stage, 'features.json'), join(target, 'features.json'))) {
+    rmSync(stage, { recursive: true, force: true });
+    progress.info(`${target} is up to date (${cached.length} runs, events unchanged): nothing rewritten`);
+    progress.close();
+    return { manifest: existing, dir: target, trained, cached };
+  }
   writeFileSync(join(stage, 'manifest.json'), toJson(manifest));
   replaceDirAtomic(stage, target);
-  const cached = plan.filter((p) => p.from).map((p) => p.rc.id);
   progress.info(`wrote ${target} (${trained.length} trained, ${cached.length} from cache) in ${formatDuration(manifest.timings.seconds)}`);
   progress.close();
   return { manifest, dir: target, trained, cached };

@@ -130,14 +130,24 @@ describe('npm run precompute (quick profile, generated data)', () => {
     }
   });
 
-  it('a second run is a cache hit and says so', () => {
+  it('a second run is a cache hit, says so and leaves every published file as it was', () => {
     const before = read('runs/minibatch-importance/weights.bin');
+    const manifestBefore = read('manifest.json');
     const second = precompute([]);
     expect(second.code).toBe(0);
     for (const r of config.runs) expect(second.out).toContain(`[${r.id}] cache hit`);
-    expect(second.out).toMatch(/0 trained, 3 from cache/);
+    expect(second.out).toMatch(/is up to date \(3 runs, events unchanged\): nothing rewritten/);
     expect(second.out).not.toMatch(/epoch \d+\/\d+ train loss/);
     expect(read('runs/minibatch-importance/weights.bin').equals(before)).toBe(true);
+    // Byte for byte: a build of an unchanged checkout leaves no diff (timings included).
+    expect(read('manifest.json').equals(manifestBefore)).toBe(true);
+  });
+
+  it('a run from the cache after the published assets are gone is marked cached', () => {
+    rmSync(dir(), { recursive: true, force: true });
+    const third = precompute([]);
+    expect(third.code).toBe(0);
+    expect(third.out).toMatch(/0 trained, 3 from cache/);
     const m = JSON.parse(read('manifest.json').toString());
     expect(m.runs.every((r: { cached: boolean }) => r.cached)).toBe(true);
   });
