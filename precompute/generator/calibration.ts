@@ -6,12 +6,11 @@
  * a large sample) and by a unit test (the range, on a smaller one).
  */
 import { COURSE_FEATURES, COURSE_HIGH_LEVEL_FEATURES, type EventTable } from '../../core/events';
-import { designMatrix } from '../../core/data-prep';
 import { accuracy, rocAuc } from '../../core/metrics';
 import { buildModel, predictScores, type ModelSpec } from '../../core/model';
-import { applyScaler, fitScaler } from '../../core/scaler';
-import { stratifiedSplit } from '../../core/split';
+import type { DatasetConfig } from '../../core/schema';
 import { type TrainConfig, trainClassifier } from '../../core/train';
+import { prepare, runMatrices } from '../train/prepare';
 
 /** What physics-generator.md asks of the course's network on all 26 features. */
 export const CALIBRATION_TARGET = { min: 0.80, max: 0.86 } as const;
@@ -61,40 +60,29 @@ export interface CalibrationResult {
   seconds: number;
 }
 
-/** Trains `recipe` on `table` (split and initialisation from `seed`) and scores it on the held-out 10 %. */
+/**
+ * Trains `recipe` on `table` and scores it on the held-out 10 %, with the
+ * precompute's own preparation (precompute/train/prepare: stratified 80/10/10
+ * split from `seed`, scaler fitted on the training split), as the book's runs are.
+ */
 export async function calibrationAccuracy(table: EventTable, recipe: CalibrationRecipe, seed: number): Promise<CalibrationResult> {
-  const { features } = recipe;
-  const nS = table.signal.count, nB = table.background.count;
-  const columns: Record<string, Float64Array> = {};
-  for (const f of features) {
-    const col = new Float64Array(nS + nB);
-    col.set(table.signal.columns[f], 0);
-    col.set(table.background.columns[f], nS);
-    columns[f] = col;
-  }
-  const labels = new Float32Array(nS + nB).fill(1, 0, nS);
-  const split = stratifiedSplit(labels, seed);
-  const nf = features.length;
-  const matrix = (rows: Uint32Array) => designMatrix(columns, [...features], rows);
-  const pick = (rows: Uint32Array) => Float32Array.from(rows, (r) => labels[r]);
-  const xTrainRaw = matrix(split.train);
-  const scaler = fitScaler(xTrainRaw, nf);
-  const data = {
-    nFeatures: nf,
-    xTrain: applyScaler(scaler, xTrainRaw),
-    yTrain: pick(split.train),
-    xVal: applyScaler(scaler, matrix(split.val)),
-    yVal: pick(split.val),
+  const config: DatasetConfig = {
+    id: 'calibration', title: recipe.label, source: '(generated in memory)',
+    classes: { signal: table.signal.key, background: table.background.key },
+    featureSets: { check: [...recipe.features] },
+    split: { train: 0.8, val: 0.1, test: 0.1, seed },
+    runs: [],
   };
+  const m = runMatrices(prepare(table, config, 1), 'check', true);
+  const nf = m.nFeatures;
   const model = buildModel(recipe.model, nf, seed);
   try {
-    const result = await trainClassifier(model, data, { ...recipe.train, model: recipe.model, seed });
-    const yTest = pick(split.test);
-    const scores = await predictScores(model, applyScaler(scaler, matrix(split.test)), nf);
+    const result = await trainClassifier(model, m, { ...recipe.train, model: recipe.model, seed });
+    const scores = await predictScores(model, m.xTest, nf);
     return {
       label: recipe.label,
-      testAccuracy: accuracy(yTest, scores),
-      testAuc: rocAuc(yTest, scores),
+      testAccuracy: accuracy(m.yTest, scores),
+      testAuc: rocAuc(m.yTest, scores),
       epochsRun: result.history.length,
       seconds: result.seconds,
     };
