@@ -4,6 +4,8 @@
  * 0.80-0.86 test accuracy, as it reaches ≈0.83 on the course's file. A smaller
  * sample than `npm run data:calibrate`, on a seed the book does not ship.
  */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EventTable } from '../../core/events';
 import {
@@ -40,5 +42,23 @@ describe('generator calibration (60k events, seed 11)', () => {
   it('the five high-level features carry most of the separation (the course: 0.84 on five, 0.83 on 26)', () => {
     expect(trained5.testAccuracy).toBeGreaterThan(0.8);
     expect(trained.testAccuracy - trained5.testAccuracy).toBeLessThan(0.06);
+  });
+});
+
+describe('npm run data:calibrate', () => {
+  const repo = resolve(__dirname, '../..');
+  const run = (...args: string[]) => spawnSync(join(repo, 'node_modules/.bin/tsx'), [join(repo, 'precompute/cli/calibrate.ts'), ...args], { cwd: repo, encoding: 'utf8' });
+
+  it('refuses a sample too small to compare with the target, and says what to do', () => {
+    const r = run('--events', '500');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--events must be at least 10000/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('names an unknown argument', () => {
+    const r = run('--epochs', '3');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/epochs/);
   });
 });
