@@ -119,7 +119,7 @@ export interface Manifest {
   datasetId: string;
   title: string;
   profile: Profile;
-  /** Quick profile: fraction of events used and the epoch cap. */
+  /** Quick profile: fraction of events used and the epoch cap of mini-batch runs (full-batch runs keep all their epochs). */
   profileSettings: { eventFraction: number; maxEpochs: number | null };
   source: { file: string; sha256: string; dataSha256: string; classes: { signal: string; background: string } };
   /** Events read from the file, per class (before any quick-profile subsampling). */

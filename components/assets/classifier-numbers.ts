@@ -75,7 +75,7 @@ export function importances(id: string) {
 export function provenance(): string {
   const m = loadManifest();
   const p = m.profile === 'quick'
-    ? `the quick profile (${fmt.pct(m.profileSettings.eventFraction, 0)} of the events, at most ${m.profileSettings.maxEpochs} epochs per run)`
+    ? `the quick profile (${fmt.pct(m.profileSettings.eventFraction, 0)} of the events, at most ${m.profileSettings.maxEpochs} epochs per mini-batch run; full-batch runs take all theirs, one step each)`
     : 'the full profile (all events, every run for its configured epochs)';
   return `${p}, trained with TF.js ${m.libraries['@tensorflow/tfjs'] ?? ''} on the ${m.backend.name} backend (${m.backend.device})`;
 }

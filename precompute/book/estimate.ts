@@ -9,7 +9,7 @@ import { buildModel } from '../../core/model';
 import { trainClassifier } from '../../core/train';
 import { createRng } from '../../core/rng';
 import { stratifiedSplit, stratifiedSubsample } from '../../core/split';
-import { profileEventFraction, QUICK_MAX_EPOCHS } from '../train/prepare';
+import { profileEpochs, profileEventFraction } from '../train/prepare';
 
 export interface SplitSizes { train: number; val: number; test: number; used: number }
 
@@ -67,7 +67,7 @@ export async function estimateRuns(config: DatasetConfig, trainEvents: number, p
   const runs: RunEstimate[] = [];
   for (const rc of config.runs) {
     const nf = config.featureSets[rc.featureSet].length;
-    const epochs = profile === 'quick' ? Math.min(rc.epochs, QUICK_MAX_EPOCHS) : rc.epochs;
+    const epochs = profileEpochs(profile, rc, trainEvents);
     const batch = rc.batchSize === 'full' ? trainEvents : Math.min(rc.batchSize, trainEvents);
     // A full batch of hundreds of thousands of events is timed on a smaller one: same work per event.
     const burstBatch = Math.max(1, Math.min(batch, 8192));

@@ -18,7 +18,7 @@ import { SCHEMA_VERSION, validateManifest, type DatasetConfig, type Manifest, ty
 import { parameterCount } from '../../core/model';
 import { loadDatasetConfig, runSeed } from './config';
 import { loadEvents, dataHash, type EventData } from './data';
-import { prepare, runMatrices, eventSample, featureStats, profileEventFraction, QUICK_MAX_EPOCHS } from './prepare';
+import { prepare, runMatrices, eventSample, featureStats, profileEpochs, profileEventFraction, QUICK_MAX_EPOCHS } from './prepare';
 import { selectBackend, type BackendChoice } from './backend';
 import { runPool } from './pool';
 import { cleanStale, copyDir, replaceDirAtomic, sha256, toJson, bytesOf } from './assets';
@@ -135,7 +135,7 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
 
   // Cache keys and lookups.
   const plan = runs.map((rc) => {
-    const epochs = maxEpochs ? Math.min(rc.epochs, maxEpochs) : rc.epochs;
+    const epochs = profileEpochs(profile, rc, sizes.train);
     const seed = runSeed(config, rc);
     const key = sha256(JSON.stringify({
       schema: SCHEMA_VERSION, code: TRAINING_CODE_VERSION, data: dHash, profile, eventFraction, epochs, seed,

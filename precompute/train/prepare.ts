@@ -8,7 +8,7 @@ import { fitScaler, applyScaler, type Scaler } from '../../core/scaler';
 import { stratifiedSplit, stratifiedSubsample } from '../../core/split';
 import { histogram } from '../../core/metrics';
 import { createRng } from '../../core/rng';
-import type { DatasetConfig, FeatureStats, SampleDescription } from '../../core/schema';
+import type { DatasetConfig, FeatureStats, RunConfig, SampleDescription } from '../../core/schema';
 import type { EventData } from './data';
 
 export interface Prepared {
@@ -23,7 +23,19 @@ export interface Prepared {
 }
 
 export const QUICK_FRACTION = 0.1;
-export const QUICK_MAX_EPOCHS = 5;
+export const QUICK_MAX_EPOCHS = 20;
+
+/**
+ * Epochs a run trains for under a profile. The quick profile caps mini-batch
+ * runs at QUICK_MAX_EPOCHS. A full-batch run (or a batch at least as large as
+ * the training split) takes one step per epoch: capping it at five steps would
+ * leave it untrained for almost no saving, so it keeps all its epochs.
+ */
+export function profileEpochs(profile: 'quick' | 'full', run: Pick<RunConfig, 'epochs' | 'batchSize'>, trainEvents: number): number {
+  if (profile === 'full') return run.epochs;
+  const oneStepPerEpoch = run.batchSize === 'full' || run.batchSize >= trainEvents;
+  return oneStepPerEpoch ? run.epochs : Math.min(run.epochs, QUICK_MAX_EPOCHS);
+}
 /** The quick profile keeps at least this many events (all of a smaller file): a tenth of a
  *  small instructor's file would leave a test split too small to hold both classes. */
 export const QUICK_MIN_EVENTS = 2_000;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { checkDatasetConfig, runSeed } from '../../precompute/train/config';
 import { selectBackend } from '../../precompute/train/backend';
+import { QUICK_MAX_EPOCHS, profileEpochs } from '../../precompute/train/prepare';
 import type { DatasetConfig } from '../../core/schema';
 
 const builtIn = JSON.parse(readFileSync(new URL('../../content/datasets/ww-vs-tt-sim.json', import.meta.url), 'utf8'));
@@ -64,5 +65,30 @@ describe('backend selection reports what really runs', () => {
     const a = await selectBackend('auto');
     expect(['tensorflow', 'wasm']).toContain(a.name);
     if (a.name === 'wasm') expect(a.skipped.join('\n')).toMatch(/tfjs-node-gpu is not installed/);
+  });
+});
+
+describe('profileEpochs: what the quick profile trains', () => {
+  it('caps mini-batch runs at QUICK_MAX_EPOCHS (20) and keeps every epoch of a full-batch run (one step each)', () => {
+    expect(profileEpochs('quick', { epochs: 100, batchSize: 32 }, 30_240)).toBe(QUICK_MAX_EPOCHS);
+    expect(QUICK_MAX_EPOCHS).toBe(20);
+    expect(profileEpochs('quick', { epochs: 3, batchSize: 32 }, 30_240)).toBe(3);
+    expect(profileEpochs('quick', { epochs: 50, batchSize: 'full' }, 30_240)).toBe(50);
+    // r07's batch of 131,072 holds the whole quick training split: still one step per epoch.
+    expect(profileEpochs('quick', { epochs: 40, batchSize: 131_072 }, 30_240)).toBe(40);
+    expect(profileEpochs('quick', { epochs: 40, batchSize: 131_072 }, 302_400)).toBe(QUICK_MAX_EPOCHS);
+    expect(profileEpochs('full', { epochs: 100, batchSize: 32 }, 302_400)).toBe(100);
+  });
+
+  it('is what the shipped assets of the built-in configuration were trained with', () => {
+    const c = checkDatasetConfig(builtIn, 'content/datasets/ww-vs-tt-sim.json', 'ww-vs-tt-sim');
+    const m = JSON.parse(readFileSync(new URL('../../public/precomputed/ww-vs-tt-sim/manifest.json', import.meta.url), 'utf8'));
+    for (const r of c.runs) {
+      const shipped = m.runs.find((s: { id: string }) => s.id === r.id);
+      const cap = profileEpochs(m.profile, r, m.split.sizes.train);
+      // Early stopping may end a run sooner, never later.
+      expect(shipped.epochsRun).toBeLessThanOrEqual(cap);
+      if (!r.earlyStopping) expect(shipped.epochsRun).toBe(cap);
+    }
   });
 });
