@@ -94,10 +94,9 @@ describe('runnable code cells', () => {
     await expect.poll(() => cell.locator('.cell-status').textContent(), { timeout: 60_000 }).toMatch(/running/i);
     await o.page.waitForTimeout(1500);
     expect(await cell.locator('.cell-stop').isEnabled()).toBe(true);
-    // The loop runs in a worker: the page itself still answers at once.
-    const t0 = Date.now();
+    // The loop runs in a worker: the page itself still answers (on the main thread
+    // this evaluate would never return, and the test would fail on its timeout).
     expect(await o.page.evaluate(() => 1 + 1)).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(1000);
     await cell.locator('.cell-stop').click();
     expect(await cell.locator('.cell-output').textContent()).toContain('Stopped by you');
     expect(await cell.locator('.cell-status').textContent()).toBe('Stopped.');
