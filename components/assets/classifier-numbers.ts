@@ -28,6 +28,22 @@ export function backgroundFraction(id: string): number {
   return r.test.background.support / (r.test.background.support + r.test.signal.support);
 }
 
+/**
+ * Binary cross-entropy of the best constant answer: a network that outputs the
+ * signal fraction p for every event has loss −p ln p − (1 − p) ln(1 − p).
+ * A run whose training loss sits there has learnt the class fractions and nothing else.
+ */
+export function classFractionLoss(id: string): number {
+  const p = 1 - backgroundFraction(id);
+  return -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+}
+
+/** Training loss at the first and the last epoch. */
+export function lossPath(id: string): { first: number; last: number } {
+  const h = runOf(id).history;
+  return { first: h[0].trainLoss, last: h[h.length - 1].trainLoss };
+}
+
 /** True when a run's accuracy is that of a constant answer (everything background or everything signal). */
 export function isConstantAnswer(id: string): boolean {
   const r = runOf(id);

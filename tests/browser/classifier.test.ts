@@ -65,7 +65,8 @@ describe('chapter 7: trainer and run gallery', () => {
     expect(body).toContain(`${m.profile} profile`);
     expect(body).toContain(m.backend.name);
     const r12 = runMetrics('r12-f5-notebook');
-    expect(body).toContain(`r12): test accuracy ${(100 * r12.test.accuracy).toFixed(1)} %, AUC ${r12.auc.toFixed(3)}`);
+    expect(body).toContain(`(r12, ${r12.history.length} epochs`);
+    expect(body).toContain(`): test accuracy ${(100 * r12.test.accuracy).toFixed(1)} %, AUC ${r12.auc.toFixed(3)}`);
     expect(await o.page.$$eval('main .katex-error', (e) => e.length)).toBe(0);
   });
 
@@ -141,7 +142,7 @@ describe('chapter 7: trainer and run gallery', () => {
     const p = o.page;
     const m = manifest();
     expect(await p.$$eval('.rg-table tbody tr', (r) => r.length)).toBe(m.runs.length);
-    const auc = await p.$eval('.rg-table tbody tr[data-run="r14-f26-best"] td:last-child', (td) => td.textContent);
+    const auc = await p.$eval('.rg-table tbody tr[data-run="r14-f26-best"] td[data-col="auc"]', (td) => td.textContent);
     expect(auc).toBe(runMetrics('r14-f26-best').auc.toFixed(3));
     const sel0 = await attr(p, 'nn-run-gallery', 'selected');
     expect(sel0.split(',').sort()).toEqual(['r12-f5-notebook', 'r14-f26-best']);
