@@ -40,6 +40,13 @@ describe('every page', () => {
         expect(await page.locator('.katex-error').count()).toBe(0);
         const violations = await axeSeriousViolations(page);
         expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+        // Every slider is announced by a name, not only by its number (the accessible
+        // name as the browser computes it, through Playwright's role query).
+        for (const slider of await page.locator('input[type="range"]').all()) {
+          const label = await slider.getAttribute('aria-label');
+          expect(label, `a slider on /${path} has no aria-label`).toBeTruthy();
+          expect(await page.getByRole('slider', { name: label!, exact: true, includeHidden: true }).count()).toBeGreaterThan(0);
+        }
         await page.context().close();
       });
     }
