@@ -44,8 +44,9 @@ export function parseArgs(argv: string[], valued: string[], flags: string[] = []
 export function numberOption(args: ParsedArgs, name: string, fallback: number): number {
   const v = args.options.get(name);
   if (v === undefined) return fallback;
-  const n = Number(String(v).replace(/_/g, ''));
-  if (v === true || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${v}")`);
+  // Number('') and Number(' ') are 0: an empty value must not pass as zero.
+  const n = v === true || v.trim() === '' ? NaN : Number(v.replace(/_/g, ''));
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${v === true ? '' : v}")`);
   return n;
 }
 

@@ -26,10 +26,11 @@ await runCli(USAGE, async () => {
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const events = numberOption(args, 'events', 120_000);
   const seed = numberOption(args, 'seed', 11);
+  // 10 % of 10,000 events is a test split of 1,000: an accuracy good to about ±0.015.
+  // Checked first, so that every too-small value gets this minimum, not the generator's.
+  if (events < 10_000) throw new UsageError(`--events must be at least 10000 for a test accuracy precise enough to compare with the target (got ${events})`);
   const problem = validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, events, seed });
   if (problem) throw new UsageError(problem);
-  // 10 % of 10,000 events is a test split of 1,000: an accuracy good to about ±0.015.
-  if (events < 10_000) throw new UsageError(`--events must be at least 10000 for a test accuracy precise enough to compare with the target (got ${events})`);
 
   const backend = await selectBackend('auto');
   console.log(`Generator version ${GENERATOR_VERSION}: ${events.toLocaleString('en-US')} events, seed ${seed}; `

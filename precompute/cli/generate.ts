@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { tableSha256 } from '../data/hash';
-import { writeEventFile } from '../data/write';
+import { checkOutputPath, writeEventFile } from '../data/write';
 import {
   BUILTIN_DATA_PATH, DEFAULT_GENERATOR_OPTIONS, GENERATOR_VERSION, type GeneratorOptions, validateOptions,
 } from '../generator/generate';
@@ -42,6 +42,8 @@ await runCli(USAGE, async () => {
   const problem = validateOptions(opts);
   if (problem) throw new UsageError(problem);
   const out = stringOption(args, 'out') ?? BUILTIN_DATA_PATH;
+  // Refuse a bad output path now, not after the simulation.
+  checkOutputPath(out);
 
   const nSig = Math.round(opts.events * opts.signalFraction);
   console.log(`Simulating ${opts.events.toLocaleString('en-US')} events: ${nSig.toLocaleString('en-US')} H→WW* (signal), `

@@ -14,14 +14,20 @@ export type DataErrorKind =
   | 'non-numeric'
   | 'non-finite'
   | 'no-events'
-  | 'unsupported-filter';
+  | 'unsupported-filter'
+  | 'unreadable'
+  | 'unwritable'
+  | 'same-table';
+
+/** The first line's verb: files that cannot be opened or written say so; every other problem is about using it. */
+const HEADING: Partial<Record<DataErrorKind, string>> = { unreadable: 'Cannot read', unwritable: 'Cannot write' };
 
 export class DataError extends Error {
   readonly kind: DataErrorKind;
   readonly file: string;
 
   constructor(kind: DataErrorKind, file: string, problem: string, details: string[], todo: string) {
-    const lines = [`Cannot use ${file}: ${problem}`];
+    const lines = [`${HEADING[kind] ?? 'Cannot use'} ${file === '' ? '""' : file}: ${problem}`];
     for (const d of details) lines.push(`  ${d}`);
     lines.push(`What to do: ${todo}`);
     super(lines.join('\n'));

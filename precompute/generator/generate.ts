@@ -162,10 +162,34 @@ function angle(opts: GeneratorOptions, ax: number, ay: number, az: number, bx: n
   return Math.acos(Math.min(1, Math.max(-1, c)));
 }
 
+/**
+ * The most events one run makes: about 13x the course's file. The table is 26
+ * float64 columns (208 bytes an event, 1 GB at this size) and exists several
+ * times over while chunks are joined and the file is written, so much more runs
+ * Node out of memory; the book needs far fewer anyway.
+ */
+export const MAX_EVENTS = 5_000_000;
+/** Seeds are hashed as 32-bit words (chunkSeed): larger or negative ones would repeat another seed's events. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export function validateOptions(o: GeneratorOptions): string | null {
-  if (!Number.isInteger(o.events) || o.events < 2) return `--events must be an integer ≥ 2 (got ${o.events})`;
-  if (!Number.isInteger(o.seed)) return `--seed must be an integer (got ${o.seed})`;
+  if (!Number.isInteger(o.events) || o.events < 2 || o.events > MAX_EVENTS) {
+    return `--events must be a whole number from 2 to ${MAX_EVENTS.toLocaleString('en-US')} (got ${o.events})`;
+  }
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > MAX_SEED) {
+    return `--seed must be a whole number from 0 to ${MAX_SEED} (got ${o.seed})`;
+  }
   if (!(o.signalFraction > 0 && o.signalFraction < 1)) return `--signal-fraction must be between 0 and 1 (got ${o.signalFraction})`;
+  const split = (n: number) => { const s = Math.round(n * o.signalFraction); return [s, n - s]; };
+  const [nSignal, nBackground] = split(o.events);
+  if (nSignal < 1 || nBackground < 1) {
+    // The fewest events that give each class one (rounding as planChunks does).
+    let enough = Math.ceil(0.5 / Math.min(o.signalFraction, 1 - o.signalFraction));
+    while (enough <= MAX_EVENTS && Math.min(...split(enough)) < 1) enough++;
+    return `--signal-fraction ${o.signalFraction} of ${o.events} events gives ${nSignal} signal and ${nBackground} background events, `
+      + 'but each class needs at least 1: '
+      + (enough <= MAX_EVENTS ? `use --events ${enough} or more, or a fraction nearer 0.5` : 'choose a fraction nearer 0.5');
+  }
   if (!Number.isInteger(o.minJets) || o.minJets < 0 || o.minJets > 6) return `--min-jets must be 0-6 (got ${o.minJets})`;
   if (o.htAll !== 'jets+leptons' && o.htAll !== 'jets') return `--ht-all must be jets+leptons or jets (got ${o.htAll})`;
   if (o.angles !== 'opening' && o.angles !== 'dphi') return `--angles must be opening or dphi (got ${o.angles})`;

@@ -2,20 +2,24 @@
  * The built-in H→WW* vs tt̄ generator: the physics targets of
  * shared/docs/physics-generator.md on a 50k-event sample, determinism, and the
  * file it writes (read back by our reader and, when Debian's python3-h5py is
- * installed, by pandas exactly as the course does).
+ * installed, by pandas exactly as the course does); and the clear refusals of
+ * data:generate and data:calibrate for bad options, output paths and writes.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COURSE_FEATURES } from '../../core/events';
 import { createRng } from '../../core/rng';
 import { tableSha256 } from '../../precompute/data/hash';
 import { readEventFile } from '../../precompute/data/read';
-import { writeEventFile } from '../../precompute/data/write';
-import { type GeneratedSample, generateSample } from '../../precompute/generator/generate';
+import { writeError, writeEventFile } from '../../precompute/data/write';
+import {
+  DEFAULT_GENERATOR_OPTIONS, type GeneratedSample, MAX_EVENTS, MAX_SEED, generateSample, validateOptions,
+} from '../../precompute/generator/generate';
 import { generateSampleParallel } from '../../precompute/generator/parallel';
 import { decayHiggs, produceHiggs, sampleHelicityCos } from '../../precompute/generator/physics';
+import { type CliResult, STACK_OR_DUMP, partialFiles, runCli, shareDir } from './helpers/cli';
 import { tempDir } from './helpers/event-files';
 
 const repo = resolve(__dirname, '../..');
@@ -189,6 +193,151 @@ describe('determinism and the written file', () => {
       expect(py[k].njets).toBe('int64');
       expect(py[k].first).toEqual(COURSE_FEATURES.map((f) => cls.columns[f][0]));
       expect(py[k].mll_mean).toBeCloseTo(mean(cls.columns.combined_leptons_mass), 9);
+    }
+  });
+});
+
+describe('data:generate and data:calibrate refuse bad options and output paths with a clear message', () => {
+  const generate = (...args: string[]) => runCli('precompute/cli/generate.ts', args);
+  /** A refusal: the exit code, the message, no stack trace, and no simulation before it. */
+  const refused = (r: CliResult, code: number, ...says: string[]) => {
+    expect(r.code, r.err).toBe(code);
+    for (const s of says) expect(r.err).toContain(s);
+    expect(r.err).not.toMatch(STACK_OR_DUMP);
+    expect(r.out).not.toContain('Simulating');
+  };
+
+  it('an existing target that is not a regular file (a directory, a FIFO) is refused before simulating, and left as it was', async () => {
+    const dir = join(tmp.dir, 'a-folder');
+    mkdirSync(dir);
+    const fifo = join(tmp.dir, 'a-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const [d, f] = await Promise.all([generate('--events', '100', '--out', dir), generate('--events', '100', '--out', fifo)]);
+    refused(d, 1, `Cannot write ${dir}: it is a directory, not a regular file`, 'What to do:');
+    refused(f, 1, `Cannot write ${fifo}: it is a named pipe (FIFO), not a regular file`);
+    expect(statSync(dir).isDirectory()).toBe(true);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(partialFiles(tmp.dir)).toEqual([]);
+  });
+
+  it('an empty path, a trailing slash and a file where a folder should be are refused before simulating', async () => {
+    const file = join(tmp.dir, 'plain-file');
+    writeFileSync(file, 'x');
+    const [empty, slash, underFile] = await Promise.all([
+      generate('--events', '100', '--out', ''),
+      generate('--events', '100', '--out', `${tmp.dir}/new-folder/`),
+      generate('--events', '100', '--out', join(file, 'sub', 'x.h5')),
+    ]);
+    refused(empty, 1, 'Cannot write "": the output path is empty', '--out data/events.h5');
+    refused(slash, 1, 'the path ends with a slash', `--out ${tmp.dir}/new-folder/events.h5`);
+    refused(underFile, 1, `${file} is a file, not a folder`);
+    expect(existsSync(join(tmp.dir, 'new-folder'))).toBe(false);
+  });
+
+  it('a folder that cannot be written or created in is refused before simulating (as an ordinary user)', async () => {
+    const shared = join(tmp.dir, 'shared');
+    mkdirSync(shared);
+    shareDir(tmp.dir);
+    shareDir(shared);
+    const locked = join(shared, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(locked, 0o555);
+    const [inIt, below] = await Promise.all([
+      runCli('precompute/cli/generate.ts', ['--events', '100', '--out', join(locked, 'x.h5')], { unprivileged: true }),
+      runCli('precompute/cli/generate.ts', ['--events', '100', '--out', join(locked, 'sub', 'x.h5')], { unprivileged: true }),
+    ]);
+    refused(inIt, 1, `Cannot write ${join(locked, 'x.h5')}: cannot create files in ${locked}: permission denied`, 'What to do:');
+    refused(below, 1, `the folder ${join(locked, 'sub')} does not exist and cannot be created in ${locked}: permission denied`);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+
+  it('a write that fails part-way (file size limit, as a full disk) gives one message and leaves no partial file', async () => {
+    const dir = join(tmp.dir, 'limited');
+    mkdirSync(dir);
+    const out = join(dir, 'x.h5');
+    // 300 events make a file of about 60 KiB; the limit stops it at 20 KiB.
+    const r = await runCli('precompute/cli/generate.ts', ['--events', '300', '--out', out], { fileSizeLimitKiB: 20 });
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toContain('Simulating');
+    expect(r.err).toContain(`Cannot write ${out}: the file is larger than this system or your limits allow`);
+    expect(r.err).toContain('What to do: the file needs about 0.06 MiB');
+    expect(r.err).not.toMatch(STACK_OR_DUMP);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('Ctrl-C (SIGINT) or SIGTERM while writing removes the partial file and exits 130 or 143', async () => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const dir = join(tmp.dir, `signal-${signal}`);
+      mkdirSync(dir);
+      let poll: NodeJS.Timeout | undefined;
+      // 200,000 events per class take a few seconds to write: signal as soon as the partial file appears.
+      const r = await runCli('tests/unit/helpers/write-events.ts', [join(dir, 'x.h5'), '200000'], {
+        started: (kill) => {
+          poll = setInterval(() => { if (partialFiles(dir).length) { clearInterval(poll); kill(signal); } }, 5);
+        },
+      });
+      clearInterval(poll);
+      expect(r.code, `${signal}: ${r.err}`).toBe(code);
+      expect(r.out).not.toContain('wrote');
+      expect(readdirSync(dir), signal).toEqual([]);
+    }
+  });
+
+  it('--events has an upper bound and must be a number; the class split must give each class an event', async () => {
+    const [huge, empty, split, seedBig, seedNeg] = await Promise.all([
+      generate('--events', '1e99'),
+      generate('--events', ''),
+      generate('--events', '100', '--signal-fraction', '0.999'),
+      generate('--seed', '4294967297'),
+      generate('--seed', '-1'),
+    ]);
+    refused(huge, 2, '--events must be a whole number from 2 to 5,000,000 (got 1e+99)');
+    refused(empty, 2, '--events must be a number (got "")');
+    refused(split, 2, 'gives 100 signal and 0 background events', 'each class needs at least 1', 'use --events 501 or more');
+    refused(seedBig, 2, '--seed must be a whole number from 0 to 4294967295 (got 4294967297)');
+    refused(seedNeg, 2, '--seed must be a whole number from 0 to 4294967295 (got -1)');
+  });
+
+  it('seeds do not alias: the largest seed is accepted and differs from the others', () => {
+    expect(validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, seed: MAX_SEED })).toBeNull();
+    expect(validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, seed: MAX_SEED + 1 })).toContain('--seed');
+    expect(validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, events: MAX_EVENTS })).toBeNull();
+    expect(validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, events: MAX_EVENTS + 1 })).toContain('5,000,000');
+    // the smallest event count that gives each class one event passes; one fewer does not
+    expect(validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, events: 501, signalFraction: 0.999 })).toBeNull();
+    expect(validateOptions({ ...DEFAULT_GENERATOR_OPTIONS, events: 500, signalFraction: 0.999 })).toContain('use --events 501 or more');
+    const h = (seed: number) => { const s = generateSample({ events: 200, seed }); return tableSha256({ features: s.features, signal: s.signal, background: s.background }); };
+    expect(new Set([h(0), h(1), h(MAX_SEED)]).size).toBe(3);
+  });
+
+  it('data:calibrate states its own minimum for every too-small --events, and the upper bound', async () => {
+    const calibrate = (...args: string[]) => runCli('precompute/cli/calibrate.ts', args);
+    const [one, some, huge, empty] = await Promise.all([calibrate('--events', '1'), calibrate('--events', '9999'), calibrate('--events', '1e99'), calibrate('--events', '')]);
+    refused(one, 2, '--events must be at least 10000', '(got 1)');
+    refused(some, 2, '--events must be at least 10000', '(got 9999)');
+    refused(huge, 2, '--events must be a whole number from 2 to 5,000,000 (got 1e+99)');
+    refused(empty, 2, '--events must be a number (got "")');
+  });
+});
+
+describe('writeError: what a failed write means', () => {
+  it('names the file, the problem and what to do, from Node codes and from HDF5 diagnostics', () => {
+    const diag = (msg: string) => new Error(`HDF5-DIAG: Error detected in HDF5 (2.0.0):\n  #000: H5F.c line 1 in H5Fclose(): x\n  #011: H5FDsec2.c line 856 in H5FD__sec2_write(): file write failed, errno = 51, error message = '${msg}'\n    major: Low-level I/O`);
+    const cases: [unknown, string, string][] = [
+      [diag('No space left on device'), 'the disk is full.', 'free some space (the file needs about 3 MiB)'],
+      [diag('Permission denied'), 'permission denied.', "change the folder's permissions"],
+      [Object.assign(new Error('EACCES: permission denied, mkdir'), { code: 'EACCES' }), 'permission denied.', 'data/'],
+      [Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), 'the disk is full.', 'write to another disk'],
+      [Object.assign(new Error('EROFS'), { code: 'EROFS' }), 'the file system is read-only.', '--out'],
+      [Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' }), 'a part of the path is a file, not a folder.', '--out'],
+    ];
+    for (const [e, problem, todo] of cases) {
+      const m = writeError('out/x.h5', e, 3 * 2 ** 20).message;
+      expect(m).toContain(`Cannot write out/x.h5: ${problem}`);
+      expect(m).toContain('\nWhat to do: ');
+      expect(m).toContain(todo);
+      expect(m).not.toContain('HDF5-DIAG');
+      expect(m.split('\n').length).toBe(2);
     }
   });
 });
