@@ -74,17 +74,26 @@ export function checkHdf5File(path: string): { size: number } {
     if (st.isDirectory()) {
       throw new DataError('not-found', path, 'it is a directory, not a file.', [], 'give the path of the .h5 file itself.');
     }
+    // Opening a FIFO would wait for a writer forever, and HDF5 needs to seek anyway.
+    if (!st.isFile()) {
+      throw new DataError('unreadable', path, 'it is not a regular file (a named pipe, device or socket).', [],
+        'save the data to a regular .h5 file and give its path.');
+    }
     size = st.size;
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError('not-found', path, 'the file does not exist.', [],
-      'check the path (relative paths start from the repository root), or run `npm run data:generate` to make the built-in sample.');
+    throw readError(path, e);
   }
   if (size === 0) {
     throw new DataError('empty', path, 'the file is empty (0 bytes).', [],
       'copy or download the file again; an interrupted transfer often leaves an empty file.');
   }
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw readError(path, e);
+  }
   try {
     let sbAt = -1;
     for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
@@ -125,6 +134,21 @@ export function checkHdf5File(path: string): { size: number } {
     closeSync(fd);
   }
   return { size };
+}
+
+/** The DataError for a file that cannot be looked at or opened, by Node's error code. */
+function readError(path: string, e: unknown): DataError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new DataError('not-found', path, 'the file does not exist.', [],
+      'check the path (relative paths start from the repository root), or run `npm run data:generate` to make the built-in sample.');
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new DataError('unreadable', path, 'permission denied.', [],
+      `make it readable (\`chmod a+r ${path}\`, and its folders need x permission), or ask its owner for a copy.`);
+  }
+  return new DataError('unreadable', path, `${String((e as Error)?.message ?? e).split('\n')[0]}.`, [],
+    'check the file and the disk it is on, or copy the file somewhere else and give that path.');
 }
 
 /** First line of an HDF5 diagnostic that says something useful. */

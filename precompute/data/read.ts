@@ -7,7 +7,7 @@
 import type { EventClass, EventTable, NonFiniteReport } from '../../core/events';
 import { DataError, listNames } from './errors';
 import { type H5File, hdf5Reason, openHdf5 } from './h5';
-import { type ClassSource, checkFilters, readColumns, resolveClass } from './sources';
+import { type ClassSource, checkFilters, describeContents, readColumns, resolveClass } from './sources';
 
 export const DEFAULT_KEYS = { signal: 'Signal', background: 'Background' } as const;
 
@@ -53,6 +53,7 @@ export async function openEventFile(path: string, opts: ReadOptions = {}): Promi
     const backgroundKey = opts.background ?? DEFAULT_KEYS.background;
     const signal = resolveClass(h5, path, signalKey, 'signal');
     const background = resolveClass(h5, path, backgroundKey, 'background');
+    refuseSameTable(h5, path, signal, background);
     const warnings: string[] = [];
     const features = chooseFeatures(path, signal, background, opts.features, warnings);
     for (const src of [signal, background]) checkFilters(path, src.key, src);
@@ -61,6 +62,19 @@ export async function openEventFile(path: string, opts: ReadOptions = {}): Promi
     h5.close();
     throw e;
   }
+}
+
+/**
+ * Both keys naming one table ("Signal" and "/Signal" too) would make a classifier
+ * learn nothing; compare the datasets they resolved to, not the strings.
+ */
+function refuseSameTable(h5: H5File, file: string, sig: ClassSource, bkg: ClassSource): void {
+  const bkgPaths = new Set(bkg.datasets.map((d) => d.path));
+  if (!sig.datasets.some((d) => bkgPaths.has(d.path))) return;
+  const same = sig.key === bkg.key ? `"${sig.key}"` : `"${sig.key}" and "${bkg.key}" (the same table)`;
+  throw new DataError('same-table', file, `the signal and the background class both use ${same}.`,
+    ['The file has:', ...describeContents(h5).map((c) => `  ${c}`)],
+    'give each class its own table: `--signal KEY --background OTHER_KEY` (or set the class keys in the dataset\'s config).');
 }
 
 function chooseFeatures(file: string, sig: ClassSource, bkg: ClassSource, requested: string[] | undefined, warnings: string[]): string[] {

@@ -3,11 +3,13 @@
  * what to do, from the reader and from `npm run data:inspect` (non-zero exit, no
  * stack trace). NaN/±Inf are dropped and reported by default.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../precompute/data/errors';
 import { readEventFile } from '../../precompute/data/read';
+import { STACK_OR_DUMP, runCli, shareDir } from './helpers/cli';
 import { type BadInput, makeBadInputs, tempDir } from './helpers/event-files';
 
 const repo = resolve(__dirname, '../..');
@@ -35,7 +37,7 @@ function inspect(args: string[]): Promise<{ code: number | null; out: string; er
 describe('bad input files', () => {
   it('covers every kind the issue lists', () => {
     const kinds = new Set(inputs.map((i) => i.kind));
-    for (const k of ['not-hdf5', 'empty', 'truncated', 'class-missing', 'feature-missing', 'non-numeric', 'non-finite', 'no-events', 'unsupported-filter']) {
+    for (const k of ['not-hdf5', 'empty', 'truncated', 'class-missing', 'same-table', 'feature-missing', 'non-numeric', 'non-finite', 'no-events', 'unsupported-filter']) {
       expect(kinds, k).toContain(k);
     }
   });
@@ -74,6 +76,37 @@ describe('bad input files', () => {
     const usage = await inspect([]);
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('Usage: npm run data:inspect');
+  });
+});
+
+describe('files that cannot be read', () => {
+  it('the same table for both classes is refused by inspect too, whichever way its key is written', async () => {
+    const course = inputs.find((i) => i.kind === 'same-table')!.path;
+    const r = await inspect([course, '--signal', 'Signal', '--background', 'Signal']);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toContain(`Cannot use ${course}: the signal and the background class both use "Signal".`);
+    expect(r.err).toContain('What to do: give each class its own table');
+    expect(r.err).not.toMatch(STACK_OR_DUMP);
+  });
+
+  it('a file without read permission: "Cannot read FILE: permission denied", no stack trace (as an ordinary user)', async () => {
+    shareDir(tmp.dir);
+    const locked = join(tmp.dir, 'locked.h5');
+    copyFileSync(inputs.find((i) => i.kind === 'same-table')!.path, locked);
+    chmodSync(locked, 0o000);
+    const r = await runCli('precompute/cli/inspect.ts', [locked], { unprivileged: true });
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toContain(`Cannot read ${locked}: permission denied.`);
+    expect(r.err).toContain(`What to do: make it readable (\`chmod a+r ${locked}\``);
+    expect(r.err).not.toMatch(STACK_OR_DUMP);
+  });
+
+  it('a named pipe is refused instead of waiting for a writer forever', async () => {
+    const fifo = join(tmp.dir, 'events.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await inspect([fifo]);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toContain(`Cannot read ${fifo}: it is not a regular file`);
   });
 });
 

@@ -84,6 +84,10 @@ export async function makeBadInputs(dir: string): Promise<BadInput[]> {
     options: { features: ['Njets', 'HT_al'] }, cliArgs: ['--features', 'Njets,HT_al'],
     says: ['no column "HT_al"', 'Available numeric columns (26)', 'HT_all', 'case-sensitive'] });
 
+  out.push({ kind: 'same-table', what: 'one table for both classes', path: p('course.h5'),
+    options: { signal: 'Signal', background: '/Signal' }, cliArgs: ['--signal', 'Signal', '--background', '/Signal'],
+    says: ['the signal and the background class both use "Signal" and "/Signal" (the same table)', 'The file has:', 'give each class its own table'] });
+
   {
     const f = new h5wasm.File(p('text-member.h5'), 'w');
     for (const key of ['Signal', 'Background']) {
