@@ -12,13 +12,14 @@
  * fix are printed as a message without a stack trace, with exit code 1.
  */
 import { parseArgs } from 'node:util';
-import { precompute, checkJobs } from '../train/pipeline';
+import { precompute } from '../train/pipeline';
 import { listDatasetIds } from '../train/config';
 import { BACKEND_CHOICES, type BackendChoice } from '../train/backend';
 import { PrecomputeError } from '../train/errors';
 import { runTrainingCli } from './args';
 import { parseShard } from '../book/dataset-config';
 import { mergeShards, shardOutDir, SHARDS_DIR } from '../book/merge';
+import { checkJobs, joinNegativeValues, profileError } from '../book/options';
 
 const USAGE = `usage: npm run precompute -- [--dataset ID] [--profile quick|full] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--force] [--out DIR] [--cache DIR] [--shard i/n]
        npm run precompute -- merge --dataset ID [--from ${SHARDS_DIR} | SHARD_DIR...] [--out DIR]`;
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   let args;
   try {
     args = parseArgs({
+      args: joinNegativeValues(process.argv.slice(2), ['--jobs']),
       options: {
         dataset: { type: 'string' }, profile: { type: 'string' }, backend: { type: 'string', default: 'auto' },
         jobs: { type: 'string' }, force: { type: 'boolean', default: false }, out: { type: 'string' }, cache: { type: 'string' },
@@ -53,12 +55,14 @@ async function main(): Promise<void> {
   }
   if (args.help) { console.log(USAGE); return; }
   if (args.profile !== undefined && args.profile !== 'quick' && args.profile !== 'full') {
-    throw new PrecomputeError('--profile', `"${args.profile}" is not a profile.`, 'use --profile quick (10% of events, at least 2,000, at most 5 epochs) or --profile full.');
+    throw profileError(args.profile);
   }
   if (!BACKEND_CHOICES.includes(args.backend as BackendChoice)) {
     throw new PrecomputeError('--backend', `"${args.backend}" is not a backend.`, `use one of ${BACKEND_CHOICES.join(', ')}.`);
   }
-  const jobs = args.jobs !== undefined ? checkJobs(args.jobs) : undefined;
+  const jobsOption = args.jobs !== undefined ? checkJobs(args.jobs) : undefined;
+  if (jobsOption?.note) console.log(`note: ${jobsOption.note}`);
+  const jobs = jobsOption?.jobs;
   const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
   const root = process.cwd();
   const ids = args.dataset ? [args.dataset] : listDatasetIds(root);
