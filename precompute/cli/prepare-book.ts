@@ -7,9 +7,12 @@
  * - Then the precompute runs for each dataset. Its cache skips every run whose inputs are
  *   unchanged, so with committed assets that match the data this takes seconds; with no
  *   assets it trains the quick profile (a few minutes).
+ *
+ * First of all, the dataset the book shows ("defaultDataset" in content/book.json, or
+ * NN4HEP_DATASET) must be one of them: otherwise astro build fails a minute later.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { listDatasetIds, loadDatasetConfig } from '../train/config';
 import { DEFAULT_GENERATOR_OPTIONS, GENERATOR_VERSION, type GeneratorOptions } from '../generator/generate';
 import { openHdf5, textAttr } from '../data/h5';
@@ -46,11 +49,46 @@ async function staleReason(path: string, wanted: GeneratorOptions): Promise<stri
   }
 }
 
-const ids = listDatasetIds(root);
-if (ids.length === 0) {
-  console.error('content/datasets/ holds no dataset configuration: add one (see the chapter "For instructors").');
+function stop(problem: string, todo: string): never {
+  console.error(`\n✖ ${problem}\n  ${todo}`);
   process.exit(1);
 }
+
+/** The book's dataset must have a configuration in content/datasets/. */
+function checkBookDataset(ids: string[]): void {
+  const known = ids.map((i) => `"${i}"`).join(', ');
+  const env = process.env.NN4HEP_DATASET;
+  if (env) {
+    if (!ids.includes(env)) {
+      stop(`NN4HEP_DATASET is "${env}", but content/datasets/${env}.json does not exist; the book was not built.`,
+        `Set NN4HEP_DATASET to one of the datasets there are (${known}), or unset it to use "defaultDataset" in content/book.json.`);
+    }
+    return;
+  }
+  const file = 'content/book.json';
+  const example = `{"defaultDataset": "${ids[0]}"}`;
+  if (!existsSync(file)) stop(`${file} is missing: it names the dataset the book shows; the book was not built.`, `Create it, e.g. ${example} (the datasets there are: ${known}).`);
+  let book: { defaultDataset?: unknown };
+  try {
+    book = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    stop(`${file} is not valid JSON (${(e as Error).message}); the book was not built.`, `Fix the syntax; it should read e.g. ${example}.`);
+  }
+  const id = book?.defaultDataset;
+  if (typeof id !== 'string' || !id) {
+    stop(`${file} does not name the book's dataset ("defaultDataset"); the book was not built.`, `Set it to one of the datasets there are (${known}), e.g. ${example}.`);
+  }
+  if (!ids.includes(id)) {
+    stop(`${file} makes "${id}" the book's dataset ("defaultDataset"), but content/datasets/${id}.json does not exist; the book was not built.`,
+      `Set "defaultDataset" in ${file} to one of the datasets there are (${known}), or restore content/datasets/${id}.json.`);
+  }
+}
+
+const ids = listDatasetIds(root);
+if (ids.length === 0) {
+  stop('content/datasets/ holds no dataset configuration; the book was not built.', 'Add one (see the chapter "For instructors").');
+}
+checkBookDataset(ids);
 for (const id of ids) {
   const { config, path } = loadDatasetConfig(root, id);
   if (config.generator) {
@@ -66,7 +104,8 @@ for (const id of ids) {
     }
   } else if (!existsSync(config.source)) {
     console.error(`\n✖ ${path} reads its events from ${config.source}, which does not exist.\n`
-      + `  Copy the HDF5 file there, fix "source" in ${path}, or remove ${path} to drop that dataset from the book.`);
+      + `  Copy the HDF5 file there, fix "source" in ${path}, or remove ${path} to drop that dataset from the book`
+      + ` (if it is the book's dataset, also set "defaultDataset" in content/book.json to another: ${ids.filter((i) => i !== id).map((i) => `"${i}"`).join(', ') || 'add one first'}).`);
     process.exit(1);
   }
   const extra = process.env.NN4HEP_PRECOMPUTE_ARGS ? process.env.NN4HEP_PRECOMPUTE_ARGS.split(/\s+/).filter(Boolean) : [];
