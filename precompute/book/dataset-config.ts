@@ -80,7 +80,10 @@ function runList(ids: string[]): string {
 /**
  * Builds the configuration. A feature set keeps the columns the file has (in the template's
  * order); when --features is given, the largest set (the "all features" runs) becomes exactly
- * that list. A set that keeps none of its columns is an error that names its runs and the fix.
+ * that list. A largest set named for its column count ("F26") that ends up with another count
+ * is renamed "all" (its runs and their titles too); the built-in dataset is never derived, so its
+ * F26 and F5, which the chapters cite, stay. A set that keeps none of its columns is an error that
+ * names its runs and the fix.
  */
 export function deriveConfig(input: DeriveInput): Derived {
   const { template: t } = input;
@@ -94,7 +97,6 @@ export function deriveConfig(input: DeriveInput): Derived {
     const runs = t.runs.filter((r) => r.featureSet === name).map((r) => r.id);
     if (input.features && name === largest) {
       featureSets[name] = [...input.features];
-      notes.push(`Feature set ${name} (${runList(runs)}) uses the ${input.features.length} columns given with --features.`);
       continue;
     }
     const kept = cols.filter((c) => usableSet.has(c));
@@ -110,21 +112,52 @@ export function deriveConfig(input: DeriveInput): Derived {
     featureSets[name] = kept;
     if (missing.length) changes.push({ set: name, kept, missing, runs });
   }
-  for (const c of changes) {
+  // The largest set holds every column the runs may use. Its template name counts columns
+  // ("F26"); with another count that name would be false, so it is renamed for what it holds.
+  const counted = /^F(\d+)$/.exec(largest);
+  const allName = counted && Number(counted[1]) !== featureSets[largest].length ? freeName('all', featureSets) : largest;
+  const allRuns = t.runs.filter((r) => r.featureSet === largest).map((r) => r.id);
+  const nAll = featureSets[largest].length;
+  const allCols = `${nAll} column${nAll === 1 ? '' : 's'}`;
+  if (input.features) {
+    notes.push(`Feature set ${allName}${allName !== largest ? ` (the course's ${largest})` : ''} (${runList(allRuns)}) uses the ${nAll === 1 ? 'column' : `${nAll} columns`} given with --features.`);
+  } else if (allName !== largest) {
+    const missing = t.featureSets[largest].filter((c) => !usableSet.has(c));
+    notes.push(`Feature set ${largest} of the course becomes "${allName}" here: its runs (${runList(allRuns)}) train on the ${allCols} of the ${largest} list that ${input.fileLabel} has `
+      + `(${missing.length} missing: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''}). `
+      + `To choose other columns, edit "featureSets" → "${allName}" in content/datasets/${input.id}.json and run npm run build.`);
+  }
+  const stated = allName !== largest ? changes.filter((c) => c.set !== largest) : changes;
+  for (const c of stated) {
     notes.push(`Feature set ${c.set} needs ${c.missing.map((m) => `"${m}"`).join(', ')}, which ${input.fileLabel} ${input.features ? 'or --features lacks' : 'lacks'}: `
       + `its runs (${runList(c.runs)}) train on the ${c.kept.length} remaining column${c.kept.length === 1 ? '' : 's'} (${c.kept.join(', ')}) instead of ${c.kept.length + c.missing.length}. `
       + `To choose other columns, edit "featureSets" → "${c.set}" in content/datasets/${input.id}.json and run npm run build.`);
   }
+  const renamed = (n: string) => (n === largest ? allName : n);
   const config: DatasetConfig = {
     id: input.id,
     title: input.title,
     source: input.source,
     classes: { ...input.classes },
-    featureSets,
+    featureSets: Object.fromEntries(Object.entries(featureSets).map(([k, v]) => [renamed(k), v])),
     split: { ...t.split },
-    runs: t.runs.map((r) => structuredClone(r)),
+    runs: t.runs.map((r) => {
+      const run = structuredClone(r);
+      if (r.featureSet === largest && allName !== largest) {
+        run.featureSet = allName;
+        run.title = run.title.replace(new RegExp(`\\b${largest}\\b`, 'g'), `all ${allCols}`);
+      }
+      return run;
+    }),
   };
-  return { config: checkDatasetConfig(config, `content/datasets/${input.id}.json`, input.id), changes, notes };
+  return { config: checkDatasetConfig(config, `content/datasets/${input.id}.json`, input.id), changes: changes.map((c) => ({ ...c, set: renamed(c.set) })), notes };
+}
+
+/** `base`, or `base-2`, `base-3`, … when a feature set already has that name. */
+function freeName(base: string, taken: Record<string, unknown>): string {
+  let name = base;
+  for (let i = 2; name in taken; i++) name = `${base}-${i}`;
+  return name;
 }
 
 /** "--shard 2/8": index 2 (counting from 0) of 8 shards. */

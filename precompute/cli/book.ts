@@ -13,7 +13,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,11 +22,12 @@ import { PrecomputeError } from '../train/errors';
 import { runTrainingCli } from './args';
 import { writeFileAtomic } from '../train/assets';
 import { neededFeatures } from '../train/data';
-import { checkJobs } from '../train/pipeline';
 import { formatDuration } from '../train/progress';
 import { checkId, deriveConfig, idFromFileName, loadTemplate, parseShard, shardRuns, TEMPLATE_PATH } from '../book/dataset-config';
-import { estimateRuns, splitSizes } from '../book/estimate';
+import { estimateRuns, splitProblem, splitSizes } from '../book/estimate';
 import { shardOutDir } from '../book/merge';
+import { checkJobs, joinNegativeValues, profileError } from '../book/options';
+import { snapshot } from '../book/rollback';
 
 const USAGE = `usage: npm run book -- --data PATH.h5 [--id NAME] [--title TEXT] [--signal KEY --background KEY] [--features a,b,c]
                     [--profile quick|full] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--template FILE]
@@ -36,19 +36,57 @@ const USAGE = `usage: npm run book -- --data PATH.h5 [--id NAME] [--title TEXT] 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tsx = join(repo, 'node_modules', '.bin', 'tsx');
 const int = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, word: string) => `${int(n)} ${word}${n === 1 ? '' : 's'}`;
 
-function step(title: string, cmd: string, args: string[]): void {
+/** A signal (Ctrl-C, a batch system's SIGTERM) that arrived while a step ran. */
+let interrupted: NodeJS.Signals | null = null;
+
+function step(title: string, cmd: string, args: string[], todo: string): void {
   console.log(`\n▶ ${title}\n  $ ${[cmd === tsx ? 'tsx' : cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
-  if (r.status !== 0) {
-    throw new PrecomputeError('npm run book', `${title} failed (see the message above).`, 'fix what it names and run the same command again: finished runs are cached.');
+  if (r.signal || interrupted) {
+    throw new PrecomputeError('npm run book', `${title} was interrupted (${r.signal ?? interrupted}).`, todo);
   }
+  if (r.status !== 0) throw new PrecomputeError('npm run book', `${title} failed (see the message above).`, todo);
+}
+
+/** A PrecomputeError another process printed: its message, unchanged. */
+function relayed(message: string): PrecomputeError {
+  const e = new PrecomputeError('', '', '');
+  e.message = message.trim();
+  return e;
+}
+
+/**
+ * Loads the backend in a short child process (see precompute/book/backend-check.ts), so a
+ * backend that cannot run stops the command before anything is written.
+ */
+function checkBackend(choice: BackendChoice): { name: string; device: string; skipped: string[] } {
+  const r = spawnSync(tsx, [join(repo, 'precompute/book/backend-check.ts'), choice], { encoding: 'utf8', env: process.env });
+  if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop()!) as { name: string; device: string; skipped: string[] };
+  throw relayed(r.stderr || `--backend ${choice}: the backend check did not finish (${r.signal ?? `exit ${r.status}`}).`);
+}
+
+/** content/book.json (or {} when there is none), read before anything is written: a broken one would fail after training. */
+function readBookJson(root: string, path: string): Record<string, unknown> {
+  if (!existsSync(join(root, path))) return {};
+  let book: unknown;
+  try {
+    book = JSON.parse(readFileSync(join(root, path), 'utf8'));
+  } catch (e) {
+    throw new PrecomputeError(path, `it is not valid JSON (${(e as Error).message}).`, 'fix the syntax (it holds e.g. {"defaultDataset": "ww-vs-tt-sim"}) and run the same command again.');
+  }
+  if (typeof book !== 'object' || book === null || Array.isArray(book)) {
+    throw new PrecomputeError(path, 'it is not a JSON object.', 'make it e.g. {"defaultDataset": "ww-vs-tt-sim"} and run the same command again.');
+  }
+  return book as Record<string, unknown>;
 }
 
 async function main(): Promise<void> {
   let values;
   try {
     values = parseArgs({
+      args: joinNegativeValues(process.argv.slice(2), ['--jobs']),
       options: {
         data: { type: 'string' }, id: { type: 'string' }, title: { type: 'string' }, signal: { type: 'string' }, background: { type: 'string' },
         features: { type: 'string' }, profile: { type: 'string', default: 'quick' }, backend: { type: 'string', default: 'auto' },
@@ -62,25 +100,27 @@ async function main(): Promise<void> {
   }
   if (values.help) { console.log(USAGE); return; }
   if (!values.data) throw new PrecomputeError('npm run book', 'the HDF5 file is missing.', `pass it with --data PATH.h5.\n${USAGE}`);
-  if (values.profile !== 'quick' && values.profile !== 'full') {
-    throw new PrecomputeError('--profile', `"${values.profile}" is not a profile.`, 'use --profile quick (10% of the events, at least 2,000, and at most 5 epochs per run) or --profile full.');
-  }
+  if (values.profile !== 'quick' && values.profile !== 'full') throw profileError(values.profile!);
   if (!BACKEND_CHOICES.includes(values.backend as BackendChoice)) {
     throw new PrecomputeError('--backend', `"${values.backend}" is not a backend.`, `use one of ${BACKEND_CHOICES.join(', ')}.`);
   }
   if (Boolean(values.signal) !== Boolean(values.background)) {
     throw new PrecomputeError(values.signal ? '--signal' : '--background', 'the class keys come in pairs.', 'pass both --signal KEY and --background KEY (or neither, for "Signal" and "Background").');
   }
-  const jobs = values.jobs !== undefined ? checkJobs(values.jobs) : undefined;
+  const jobsOption = values.jobs !== undefined ? checkJobs(values.jobs) : undefined;
+  if (jobsOption?.note) console.log(`note: ${jobsOption.note}`);
+  const jobs = jobsOption?.jobs;
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const profile = values.profile as 'quick' | 'full';
+  const backendChoice = values.backend as BackendChoice;
   const root = process.cwd();
   const dataPath = resolve(values.data);
   const shown = relative(root, dataPath).startsWith('..') ? dataPath : relative(root, dataPath);
   const id = values.id ?? idFromFileName(dataPath);
   checkId(id);
   const configPath = join('content', 'datasets', `${id}.json`);
-  if (existsSync(join(root, configPath))) {
+  const replacing = existsSync(join(root, configPath));
+  if (replacing) {
     const old = JSON.parse(readFileSync(join(root, configPath), 'utf8')) as { generator?: unknown; source?: string };
     if (old.generator) {
       throw new PrecomputeError('--id', `"${id}" is the book's simulated dataset (${configPath} has a "generator" block).`, 'choose another id for your file, e.g. --id my-ww-vs-tt.');
@@ -114,64 +154,86 @@ async function main(): Promise<void> {
   for (const w of read.warnings) console.log(`note: ${w}`);
   const nSig = read.table.signal.count, nBkg = read.table.background.count;
   console.log(`${shown}: ${int(nSig)} signal ("${classes.signal}") + ${int(nBkg)} background ("${classes.background}") events, `
-    + `${read.table.features.length} columns used (read in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    + `${plural(read.table.features.length, 'column')} used (read in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
+  // 3. What else can fail is checked before anything is written: the split, the backend.
+  const sizes = splitSizes(nSig, nBkg, config, profile);
+  console.log(`Events per split (${profile} profile${profile === 'quick' ? `, ${int(sizes.used)} of ${int(nSig + nBkg)} events` : ''}, seed ${config.split.seed}, stratified): `
+    + `train ${int(sizes.train)}, validation ${int(sizes.val)}, test ${int(sizes.test)}`);
+  const tooSmall = splitProblem(nSig, nBkg, config, profile, classes);
+  if (tooSmall) throw new PrecomputeError(shown, tooSmall.problem, tooSmall.todo);
+
+  const bookJson = join('content', 'book.json');
+  const book = shard ? {} : readBookJson(root, bookJson);
   if (values['dry-run']) {
-    await dryRun(config, nSig, nBkg, profile, values.backend as BackendChoice, jobs, shard);
+    await dryRun(config, sizes.train, profile, backendChoice, jobs, shard, replacing);
     return;
   }
+  const backend = checkBackend(backendChoice);
+  console.log(`Backend: ${backend.name} (${backend.device})${backend.skipped.length ? `; not available: ${backend.skipped.join('; ')}` : ''}`);
 
-  // 3. The configuration, then the runs, then the book's default, then the site.
-  writeFileAtomic(join(root, configPath), `${JSON.stringify(config, null, 2)}\n`);
-  console.log(`wrote ${configPath}`);
-  const pre = ['--dataset', id, '--profile', profile, '--backend', values.backend!, ...(jobs ? ['--jobs', String(jobs)] : [])];
-  if (shard) {
-    step(`Training shard ${shard.index}/${shard.count} of "${id}" (${shardRuns(config, shard).join(', ')})`, tsx,
-      [join(repo, 'precompute/cli/precompute.ts'), ...pre, '--shard', `${shard.index}/${shard.count}`]);
-    console.log(`\nShard ${shard.index}/${shard.count} is in ${join(shardOutDir(shard.index, shard.count), id)}. When every shard has finished:\n`
-      + `  npm run precompute -- merge --dataset ${id}\n  npm run book -- --data ${values.data} --id ${id}${values.profile === 'full' ? ' --profile full' : ''}   (uses the merged runs, then builds)`);
-    return;
+  // 4. The configuration, then the runs, then the book's default; if any of it fails, the
+  //    book is put back as it was (a cached run stays cached for the next try).
+  const outDir = shard ? join(shardOutDir(shard.index, shard.count), id) : join('public', 'precomputed', id);
+  const before = snapshot(root, [configPath, bookJson], [outDir]);
+  const onSignal = (sig: NodeJS.Signals) => { interrupted = sig; };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    writeFileAtomic(join(root, configPath), `${JSON.stringify(config, null, 2)}\n`);
+    console.log(`${replacing ? 'replaced' : 'wrote'} ${configPath}`);
+    const pre = ['--dataset', id, '--profile', profile, '--backend', backendChoice, ...(jobs ? ['--jobs', String(jobs)] : [])];
+    const again = 'fix what it names and run the same command again: finished runs are cached.';
+    if (shard) {
+      step(`Training shard ${shard.index}/${shard.count} of "${id}" (${shardRuns(config, shard).join(', ')})`, tsx,
+        [join(repo, 'precompute/cli/precompute.ts'), ...pre, '--shard', `${shard.index}/${shard.count}`], again);
+      console.log(`\nShard ${shard.index}/${shard.count} is in ${outDir}. When every shard has finished:\n`
+        + `  npm run precompute -- merge --dataset ${id}\n  npm run book -- --data ${values.data} --id ${id}${profile === 'full' ? ' --profile full' : ''}   (uses the merged runs, then builds)`);
+      return;
+    }
+    step(`Training the runs of "${id}" (${profile} profile)`, tsx, [join(repo, 'precompute/cli/precompute.ts'), ...pre], again);
+    writeFileAtomic(join(root, bookJson), `${JSON.stringify({ ...book, defaultDataset: id }, null, 2)}\n`);
+    console.log(`content/book.json: the book's dataset is now "${id}"`);
+  } catch (e) {
+    const undone = before.restore();
+    console.error(`\nThe book is as it was before this command${undone.length ? `: ${undone.join(', ')}` : ' (nothing had been written)'}.`);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  step(`Training the runs of "${id}" (${profile} profile)`, tsx, [join(repo, 'precompute/cli/precompute.ts'), ...pre]);
-  const bookJson = join(root, 'content', 'book.json');
-  const book = existsSync(bookJson) ? JSON.parse(readFileSync(bookJson, 'utf8')) as Record<string, unknown> : {};
-  book.defaultDataset = id;
-  writeFileAtomic(bookJson, `${JSON.stringify(book, null, 2)}\n`);
-  console.log(`content/book.json: the book's dataset is now "${id}"`);
   if (values['no-build']) {
     console.log('\n--no-build: build the site with `npm run build` (or `npm start` to build and serve it).');
     return;
   }
-  step('Building the site', 'npm', ['run', 'build']);
+  step('Building the site', 'npm', ['run', 'build'],
+    `fix what it names and run npm run build: "${id}" is trained and is the book's dataset, so only the site remains to be built.`);
   const out = process.env.NN4HEP_OUT_DIR || 'dist';
   console.log(`\nThe book is in ${out}/ with "${id}" as its dataset${process.env.NN4HEP_BASE ? `, for serving under ${process.env.NN4HEP_BASE}` : ''}. `
     + 'Serve it with `npm start`, or copy the folder to any web server.');
 }
 
-async function dryRun(config: ReturnType<typeof deriveConfig>['config'], nSig: number, nBkg: number, profile: 'quick' | 'full',
-  backendChoice: BackendChoice, jobs: number | undefined, shard: { index: number; count: number } | undefined): Promise<void> {
-  const sizes = splitSizes(nSig, nBkg, config, profile);
+async function dryRun(config: ReturnType<typeof deriveConfig>['config'], trainEvents: number, profile: 'quick' | 'full',
+  backendChoice: BackendChoice, jobs: number | undefined, shard: { index: number; count: number } | undefined, replacing: boolean): Promise<void> {
   const selected = shard ? new Set(shardRuns(config, shard)) : null;
   const runs = selected ? { ...config, runs: config.runs.filter((r) => selected.has(r.id)) } : config;
-  console.log(`\nDry run: nothing is written. content/datasets/${config.id}.json would hold ${config.runs.length} runs, feature sets `
-    + `${Object.entries(config.featureSets).map(([k, v]) => `${k} (${v.length}: ${v.join(', ')})`).join('; ')}.`);
-  console.log(`Events per split (${profile} profile${profile === 'quick' ? `, ${int(sizes.used)} of ${int(nSig + nBkg)} events` : ''}, seed ${config.split.seed}, stratified): `
-    + `train ${int(sizes.train)}, validation ${int(sizes.val)}, test ${int(sizes.test)}`);
   const backend = await selectBackend(backendChoice);
   console.log(`Backend: ${backend.name} (${backend.device})${backend.skipped.length ? `; not available: ${backend.skipped.join('; ')}` : ''}`);
-  const workers = jobs ?? availableParallelism();
+  console.log(`\nDry run: nothing is written. content/datasets/${config.id}.json would hold ${plural(config.runs.length, 'run')}, feature sets `
+    + `${Object.entries(config.featureSets).map(([k, v]) => `${k} (${v.length}: ${v.join(', ')})`).join('; ')}.`);
+  if (replacing) console.log(`content/datasets/${config.id}.json exists: it would be replaced (and the runs of "${config.id}" trained anew where its configuration changes).`);
   console.log(`Timing a short training burst of each network on ${backend.name} …`);
-  const est = await estimateRuns(runs, sizes.train, profile, workers);
+  const est = await estimateRuns(runs, trainEvents, profile, jobs);
   console.log(`\nRuns that would train${shard ? ` in shard ${shard.index}/${shard.count}` : ''}:`);
   const w = Math.max(...est.runs.map((r) => r.id.length));
   for (const r of est.runs) {
-    console.log(`  ${r.id.padEnd(w)}  ${r.featureSet} (${r.nFeatures} inputs), ${r.epochs} epochs, batch ${int(r.batchSize)}: `
+    console.log(`  ${r.id.padEnd(w)}  ${r.featureSet} (${plural(r.nFeatures, 'input')}), ${plural(r.epochs, 'epoch')}, batch ${int(r.batchSize)}: `
       + `~${int(Math.round(r.eventsPerSecond))} events/s → ${r.seconds < 1 ? '<1s' : `~${formatDuration(r.seconds)}`}`);
   }
-  console.log(`\nEstimated training time: ~${formatDuration(est.wallSeconds)} on ${est.jobs} worker thread(s) `
+  console.log(`\nEstimated training time: ~${formatDuration(est.wallSeconds)} on ${plural(est.jobs, 'worker thread')} `
     + `(sum over runs ${formatDuration(est.runs.reduce((a, r) => a + r.seconds, 0))}; measured in ${est.burstSeconds.toFixed(1)} s; `
     + 'evaluation, permutation importances and the site build come on top).');
-  console.log(`Without --dry-run this writes content/datasets/${config.id}.json, trains into public/precomputed/${config.id}/, `
+  console.log(`Without --dry-run this ${replacing ? 'replaces' : 'writes'} content/datasets/${config.id}.json, trains into public/precomputed/${config.id}/, `
     + `makes "${config.id}" the book's dataset and builds the site.`);
 }
 

@@ -6,10 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { deriveConfig, idFromFileName, parseShard, shardRuns, loadTemplate } from '../../precompute/book/dataset-config';
-import { splitSizes } from '../../precompute/book/estimate';
+import { classParts, splitProblem, splitSizes } from '../../precompute/book/estimate';
+import { checkJobs } from '../../precompute/book/options';
+import { snapshot } from '../../precompute/book/rollback';
+import { QUICK_MAX_EPOCHS } from '../../precompute/train/prepare';
+import { stratifiedSplit, stratifiedSubsample } from '../../core/split';
 import { readEventFile } from '../../precompute/data/read';
 import { writeEventFile } from '../../precompute/data/write';
 import { validateManifest } from '../../core/schema';
@@ -43,6 +48,12 @@ function listAll(dir: string): string[] {
   return out.sort();
 }
 
+function canResolve(pkg: string): boolean {
+  try { createRequire(join(repo, 'package.json')).resolve(pkg); return true; } catch { return false; }
+}
+
+const noTraceIn = (err: string) => expect(err).not.toMatch(/\n\s+at /);
+
 function cli(script: string, args: string[], cwd: string) {
   const r = spawnSync(tsx, [join(repo, script), ...args], { cwd, env: { ...process.env, CI: 'true' }, encoding: 'utf8', timeout: 150_000 });
   return { code: r.status, out: r.stdout, err: r.stderr, all: `${r.stdout}\n${r.stderr}` };
@@ -62,7 +73,29 @@ beforeAll(async () => {
   await writeEventFile(join(tmp, 'no-angle.h5'), a.feats, a.classes);
   const b = without((f) => F5.includes(f));
   await writeEventFile(join(tmp, 'no-f5.h5'), b.feats, b.classes);
+  // One event per class: nothing to validate or test on.
+  const one = (c: typeof full.table.signal) => ({ key: c.key, count: 1, columns: Object.fromEntries(full.table.features.map((f) => [f, c.columns[f].slice(0, 1)])) });
+  await writeEventFile(join(tmp, 'two.h5'), full.table.features, { Signal: one(full.table.signal), Background: one(full.table.background) });
+  // A two-run grid, so that the subprocess tests that train or time the networks stay short.
+  writeFileSync(join(tmp, 'tiny-template.json'), JSON.stringify({
+    ...template, id: 'tiny', runs: [
+      { ...template.runs.find((r) => r.featureSet === 'F5')!, id: 'a', epochs: 1, batchSize: 256, model: { hidden: [4], activation: 'relu' } },
+      { ...template.runs.find((r) => r.featureSet === 'F26')!, id: 'b', epochs: 1, batchSize: 256, model: { hidden: [4], activation: 'relu' } },
+    ],
+  }));
 });
+
+/** Everything under a scratch root, with contents, to show that a command left it as it was. */
+function contents(root: string): Record<string, string> {
+  return Object.fromEntries(listAll(root).map((f) => [f.slice(root.length + 1), readFileSync(f, 'utf8')]));
+}
+
+/** An instructor's dataset that already exists under the id (an earlier run of npm run book). */
+function withExisting(root: string, id: string): string {
+  const text = `${JSON.stringify({ ...template, id, title: 'an earlier version', source: FIXTURE, generator: undefined }, null, 2)}\n`;
+  writeFileSync(join(root, 'content/datasets', `${id}.json`), text);
+  return text;
+}
 
 afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
@@ -75,7 +108,16 @@ describe('dataset configuration from a file (pure rules)', () => {
     expect(config.runs.map((r) => r.id)).toEqual(template.runs.map((r) => r.id));
     expect(config.split).toEqual(template.split);
     expect(config.featureSets.F5).toEqual(F5.filter((c) => c !== 'angle_between_jets'));
-    expect(config.featureSets.F26).toHaveLength(24);
+    // 24 columns are not "F26": the set is named for what it holds, its runs and titles follow.
+    expect(config.featureSets.F26).toBeUndefined();
+    expect(config.featureSets.all).toHaveLength(24);
+    for (const [i, r] of config.runs.entries()) {
+      expect(r.featureSet).toBe(template.runs[i].featureSet === 'F26' ? 'all' : 'F5');
+      expect(r.title).not.toMatch(/\bF26\b/);
+    }
+    expect(config.runs.find((r) => r.id === 'r02-f26-sgd')!.title).toMatch(/^all 24 columns standardised/);
+    expect(notes.find((n) => n.startsWith('Feature set F26 of the course becomes "all" here'))).toMatch(/train on the 24 columns of the F26 list that x\.h5 has \(2 missing: jet1_mass, angle_between_jets\)/);
+    expect(changes.find((c) => c.set === 'all')!.missing).toEqual(['jet1_mass', 'angle_between_jets']);
     const f5 = changes.find((c) => c.set === 'F5')!;
     expect(f5.missing).toEqual(['angle_between_jets']);
     expect(f5.runs).toEqual(template.runs.filter((r) => r.featureSet === 'F5').map((r) => r.id));
@@ -87,9 +129,18 @@ describe('dataset configuration from a file (pure rules)', () => {
   });
 
   it('--features becomes the largest set exactly; F5 keeps what the list has', () => {
-    const { config } = deriveConfig({ ...base, columns: template.featureSets.F26, features: ['HT_all', 'Njets', 'MissingEnergy'] });
-    expect(config.featureSets.F26).toEqual(['HT_all', 'Njets', 'MissingEnergy']);
-    expect(config.featureSets.F5).toEqual(['Njets', 'HT_all']);
+    const { config, notes } = deriveConfig({ ...base, columns: template.featureSets.F26, features: ['HT_all', 'Njets', 'MissingEnergy'] });
+    expect(config.featureSets).toEqual({ all: ['HT_all', 'Njets', 'MissingEnergy'], F5: ['Njets', 'HT_all'] });
+    expect(notes[0]).toMatch(/^Feature set all \(the course's F26\) \(r01-f26-unscaled-sgd, .*\) uses the 3 columns given with --features\.$/);
+    const one = deriveConfig({ ...base, columns: template.featureSets.F26, features: ['HT_all'] });
+    expect(one.notes[0]).toMatch(/uses the column given with --features\.$/);
+  });
+
+  it('a file with all 26 columns keeps the names F26 and F5 (the chapters cite them)', () => {
+    const { config, notes } = deriveConfig({ ...base, columns: template.featureSets.F26 });
+    expect(config.featureSets).toEqual(template.featureSets);
+    expect(config.runs).toEqual(template.runs);
+    expect(notes).toEqual([]);
   });
 
   it('a feature set with none of its columns is an error that names the runs and the fix', () => {
@@ -123,6 +174,59 @@ describe('dataset configuration from a file (pure rules)', () => {
     expect(large.used).toBe(10_000);
     expect(large.train + large.val + large.test).toBe(10_000);
     expect(splitSizes(400, 600, template, 'full').used).toBe(1000);
+  });
+
+  it('the counted split is the one core/split.ts makes, class by class', () => {
+    for (const [sig, bkg, profile] of [[1, 1, 'full'], [3, 7, 'full'], [5, 5, 'quick'], [13, 2_500, 'quick'], [9_999, 20_001, 'quick'], [400, 600, 'full']] as const) {
+      const labels = new Float32Array(sig + bkg).fill(1, 0, sig);
+      const fraction = profile === 'quick' && sig + bkg > 2_000 ? Math.max(0.1, 2_000 / (sig + bkg)) : 1;
+      const kept = fraction < 1 ? Float32Array.from(stratifiedSubsample(labels, fraction, 43), (i) => labels[i]) : labels;
+      const s = stratifiedSplit(kept, 42, template.split);
+      const count = (idx: Uint32Array, y: number) => Array.from(idx).filter((i) => kept[i] === y).length;
+      const sizes = splitSizes(sig, bkg, template, profile);
+      expect(sizes.signal).toEqual({ used: count(s.train, 1) + count(s.val, 1) + count(s.test, 1), train: count(s.train, 1), val: count(s.val, 1), test: count(s.test, 1) });
+      expect(sizes.background).toEqual({ used: count(s.train, 0) + count(s.val, 0) + count(s.test, 0), train: count(s.train, 0), val: count(s.val, 0), test: count(s.test, 0) });
+    }
+    expect(classParts(5, 1, template.split)).toEqual({ used: 5, train: 3, val: 1, test: 1 });
+  });
+
+  it('a split with an empty part for a class is a problem that says how many events the file needs', () => {
+    const names = { signal: 'Signal', background: 'Background' };
+    expect(splitProblem(5, 5, template, 'full', names)).toBeNull();
+    const two = splitProblem(1, 1, template, 'quick', names)!;
+    expect(two.problem).toContain('signal ("Signal"): 1 event → training 1, validation 0, test 0 (none for validation or test)');
+    expect(two.todo).toBe('use a file with at least 5 signal events and 5 background events.');
+    // A rare class in a large file: the quick profile keeps a tenth of it.
+    const rare = splitProblem(3, 30_000, template, 'quick', names)!;
+    expect(rare.problem).toContain('signal ("Signal"): 1 kept of 3 events → training 1');
+    expect(rare.problem).not.toContain('background (');
+    expect(rare.todo).toBe('use a file with at least 45 signal events with the quick profile (5 with --profile full).');
+    expect(splitProblem(40, 30_000, template, 'quick', names)!.todo).toMatch(/^run with --profile full, which keeps every event/);
+    expect(splitProblem(40, 30_000, template, 'full', names)).toBeNull();
+  });
+
+  it('--jobs: a whole number of at least 1, clamped to the cores', () => {
+    for (const bad of ['-2', '0', '1.5', 'two', '']) expect(() => checkJobs(bad, 4)).toThrow(/^--jobs: .*it must be a whole number of at least 1\.\nWhat to do: pass a whole number from 1 to 4/);
+    expect(checkJobs('3', 4)).toEqual({ jobs: 3 });
+    expect(checkJobs('1000', 4)).toEqual({ jobs: 4, note: expect.stringMatching(/^--jobs 1000: this machine has 4 CPU cores, so 4 worker threads will train/) });
+  });
+
+  it('a snapshot puts files back and removes what did not exist', () => {
+    const root = join(tmp, 'snapshot');
+    mkdirSync(join(root, 'content/datasets'), { recursive: true });
+    writeFileSync(join(root, 'content/book.json'), '{"defaultDataset": "a"}\n');
+    // y was there before: restoring leaves it.
+    mkdirSync(join(root, 'public/precomputed/y'), { recursive: true });
+    writeFileSync(join(root, 'public/precomputed/y/manifest.json'), '{}');
+    const snap = snapshot(root, ['content/book.json', 'content/datasets/x.json'], ['public/precomputed/x', 'public/precomputed/y']);
+    const before = contents(root);
+    writeFileSync(join(root, 'content/book.json'), '{"defaultDataset": "x"}\n');
+    writeFileSync(join(root, 'content/datasets/x.json'), '{}');
+    mkdirSync(join(root, 'public/precomputed/x/runs'), { recursive: true });
+    writeFileSync(join(root, 'public/precomputed/x/manifest.json'), '{}');
+    expect(snap.restore()).toEqual(['restored content/book.json', 'removed content/datasets/x.json', 'removed public/precomputed/x/']);
+    expect(contents(root)).toEqual(before);
+    expect(snap.restore()).toEqual([]);
   });
 });
 
@@ -171,6 +275,156 @@ describe('npm run book (subprocess)', () => {
     const c = cli('precompute/cli/book.ts', ['--data', join(tmp, 'absent.h5')], root);
     expect(c.code).toBe(1);
     expect(c.err).toMatch(/absent\.h5: the file does not exist/);
+  });
+});
+
+describe('npm run book checks everything before it writes anything, and undoes what it wrote when training fails', () => {
+  const book = (...args: string[]) => (root: string) => cli('precompute/cli/book.ts', args, root);
+
+  it.skipIf(canResolve('@tensorflow/tfjs-node'))('a backend that cannot load stops the command before content/datasets/<id>.json is written', () => {
+    const root = scratchRoot('backend');
+    const before = contents(root);
+    const r = book('--data', FIXTURE, '--id', 'x', '--backend', 'node', '--no-build')(root);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--backend node: the backend cannot run here: @tensorflow\/tfjs-node is not installed/);
+    expect(r.err).toContain('What to do: install it');
+    expect(r.out).not.toContain('wrote content/datasets');
+    noTraceIn(r.err);
+    expect(contents(root)).toEqual(before);
+  });
+
+  it('a file too small to split is an error in the dry run and the real run, with the events it would need; nothing is written', () => {
+    const root = scratchRoot('two');
+    const before = contents(root);
+    for (const extra of [['--dry-run'], ['--no-build']]) {
+      const r = book('--data', join(tmp, 'two.h5'), '--id', 'two', '--backend', 'wasm', ...extra)(root);
+      expect(r.code, r.all).toBe(1);
+      expect(r.out).toContain('1 signal ("Signal") + 1 background ("Background") events');
+      expect(r.err).toMatch(/two\.h5: too few events to split \(quick profile, 80% training, 10% validation, 10% test per class\): signal \("Signal"\): 1 event → training 1, validation 0, test 0 \(none for validation or test\)/);
+      expect(r.err).toContain('What to do: use a file with at least 5 signal events and 5 background events.');
+      expect(r.all).not.toContain('Dry run: nothing is written');
+      expect(r.all).not.toContain('Training the runs');
+      noTraceIn(r.err);
+      expect(contents(root)).toEqual(before);
+    }
+  });
+
+  it('when training fails, content/datasets/<id>.json is put back and content/book.json is unchanged', () => {
+    const root = scratchRoot('rollback');
+    const earlier = withExisting(root, 'x');
+    // public/precomputed as a file: the precompute cannot write its output and fails.
+    mkdirSync(join(root, 'public'));
+    writeFileSync(join(root, 'public/precomputed'), '');
+    const before = contents(root);
+    const r = book('--data', FIXTURE, '--id', 'x', '--backend', 'wasm', '--jobs', '1', '--template', join(tmp, 'tiny-template.json'), '--no-build')(root);
+    expect(r.code, r.all).toBe(1);
+    expect(r.out).toContain('replaced content/datasets/x.json');
+    expect(r.err).toContain('The book is as it was before this command: restored content/datasets/x.json.');
+    expect(r.err).toContain('npm run book: Training the runs of "x" (quick profile) failed');
+    expect(contents(root)).toEqual(before);
+    expect(readFileSync(join(root, 'content/datasets/x.json'), 'utf8')).toBe(earlier);
+
+    rmSync(join(root, 'content/datasets/x.json'));
+    const again = book('--data', FIXTURE, '--id', 'x', '--backend', 'wasm', '--jobs', '1', '--template', join(tmp, 'tiny-template.json'), '--no-build')(root);
+    expect(again.code, again.all).toBe(1);
+    expect(again.err).toContain('The book is as it was before this command: removed content/datasets/x.json.');
+    expect(existsSync(join(root, 'content/datasets/x.json'))).toBe(false);
+  });
+
+  it('a broken content/book.json is reported before training', () => {
+    const root = scratchRoot('broken-book');
+    writeFileSync(join(root, 'content/book.json'), '{"defaultDataset": ');
+    const before = contents(root);
+    const r = book('--data', FIXTURE, '--id', 'x', '--backend', 'wasm', '--template', join(tmp, 'tiny-template.json'), '--no-build')(root);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/content\/book\.json: it is not valid JSON/);
+    expect(r.all).not.toContain('Training the runs');
+    expect(contents(root)).toEqual(before);
+  });
+
+  it('a successful run writes the configuration, the runs and the default', () => {
+    const root = scratchRoot('success');
+    const r = book('--data', FIXTURE, '--id', 'x', '--backend', 'wasm', '--jobs', '1', '--template', join(tmp, 'tiny-template.json'), '--no-build')(root);
+    expect(r.code, r.all).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'content/book.json'), 'utf8'))).toEqual({ defaultDataset: 'x' });
+    expect(JSON.parse(readFileSync(join(root, 'content/datasets/x.json'), 'utf8')).runs.map((q: { id: string }) => q.id)).toEqual(['a', 'b']);
+    expect(validateManifest(JSON.parse(readFileSync(join(root, 'public/precomputed/x/manifest.json'), 'utf8'))).ok).toBe(true);
+  });
+
+  it('--dry-run with an existing id says the configuration would be replaced, and leaves it', () => {
+    const root = scratchRoot('dry-existing');
+    withExisting(root, 'x');
+    const before = contents(root);
+    const r = book('--data', FIXTURE, '--id', 'x', '--backend', 'wasm', '--jobs', '1', '--template', join(tmp, 'tiny-template.json'), '--dry-run')(root);
+    expect(r.code, r.all).toBe(0);
+    expect(r.out).toContain('content/datasets/x.json exists: it would be replaced');
+    expect(r.out).toContain('Without --dry-run this replaces content/datasets/x.json');
+    expect(contents(root)).toEqual(before);
+    const fresh = book('--data', FIXTURE, '--id', 'y', '--backend', 'wasm', '--jobs', '1', '--template', join(tmp, 'tiny-template.json'), '--dry-run')(root);
+    expect(fresh.code, fresh.all).toBe(0);
+    expect(fresh.out).not.toContain('would be replaced');
+  });
+});
+
+describe('option messages of npm run book and npm run precompute', () => {
+  it('--profile: the help describes the profiles as the precompute runs them', () => {
+    const root = scratchRoot('profile');
+    for (const script of ['precompute/cli/book.ts', 'precompute/cli/precompute.ts']) {
+      const r = cli(script, [...(script.endsWith('book.ts') ? ['--data', FIXTURE] : []), '--profile', 'slow'], root);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('--profile: "slow" is not a profile.');
+      expect(r.err).toContain(`at most ${QUICK_MAX_EPOCHS} epochs per mini-batch run; full-batch runs keep all their epochs`);
+      expect(r.err).toContain('10% of the events, stratified (at least 2,000, or all of a smaller file)');
+      expect(r.err).not.toMatch(/at most 5 epochs/);
+    }
+  });
+
+  it('--jobs: negative, zero and fractional values get a clear message; too many are clamped to the cores', () => {
+    const root = scratchRoot('jobs');
+    const before = contents(root);
+    for (const [script, bad] of [['precompute/cli/book.ts', '-2'], ['precompute/cli/book.ts', '0'], ['precompute/cli/book.ts', '1.5'], ['precompute/cli/precompute.ts', '-2']]) {
+      const r = cli(script, [...(script.endsWith('book.ts') ? ['--data', FIXTURE] : []), '--jobs', bad], root);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`--jobs: "${bad}" is not a number of worker threads: it must be a whole number of at least 1.`);
+      expect(r.err).not.toMatch(/ambiguous|usage:/);
+    }
+    const cores = availableParallelism();
+    const r = cli('precompute/cli/book.ts', ['--data', FIXTURE, '--id', 'x', '--backend', 'wasm', '--jobs', '1000', '--dry-run'], root);
+    expect(r.code, r.all).toBe(0);
+    expect(r.out).toContain(`note: --jobs 1000: this machine has ${cores} CPU core${cores === 1 ? '' : 's'}, so ${cores} worker thread`);
+    const threads = Math.min(cores, template.runs.length);
+    expect(r.out).toMatch(new RegExp(`Estimated training time: \\S+ on ${threads} worker thread${threads === 1 ? ' ' : 's '}`));
+    expect(contents(root)).toEqual(before);
+  });
+
+  it('one column: the plurals are right and the largest set is not called F26', () => {
+    const root = scratchRoot('one-column');
+    const r = cli('precompute/cli/book.ts', ['--data', FIXTURE, '--id', 'x', '--features', 'HT_all', '--backend', 'wasm', '--jobs', '1', '--dry-run'], root);
+    expect(r.code, r.all).toBe(0);
+    expect(r.out).toContain('1 column used');
+    expect(r.out).toMatch(/note: Feature set all \(the course's F26\) \(r01-f26-unscaled-sgd, .*\) uses the column given with --features\./);
+    expect(r.out).toContain('feature sets all (1: HT_all); F5 (1: HT_all)');
+    expect(r.out).toMatch(/\n  r01-f26-unscaled-sgd +all \(1 input\), 50 epochs/);
+    expect(r.out).not.toMatch(/F26 \(|\b1 (columns|inputs)\b/);
+  });
+});
+
+describe('the build\'s prepare step checks the book\'s dataset first', () => {
+  it('a defaultDataset without its content/datasets/<id>.json stops with the datasets there are', () => {
+    const root = scratchRoot('prepare');
+    writeFileSync(join(root, 'content/book.json'), JSON.stringify({ defaultDataset: 'gone' }));
+    const before = contents(root);
+    const r = cli('precompute/cli/prepare-book.ts', [], root);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('content/book.json makes "gone" the book\'s dataset ("defaultDataset"), but content/datasets/gone.json does not exist');
+    expect(r.err).toContain('Set "defaultDataset" in content/book.json to one of the datasets there are ("ww-vs-tt-sim")');
+    expect(r.all).not.toContain('Simulating');
+    noTraceIn(r.err);
+    expect(contents(root)).toEqual(before);
+
+    const env = spawnSync(tsx, [join(repo, 'precompute/cli/prepare-book.ts')], { cwd: root, env: { ...process.env, NN4HEP_DATASET: 'nope' }, encoding: 'utf8' });
+    expect(env.status).toBe(1);
+    expect(env.stderr).toContain('NN4HEP_DATASET is "nope", but content/datasets/nope.json does not exist');
   });
 });
 
