@@ -18,6 +18,7 @@ import { SCHEMA_VERSION, validateManifest, type DatasetConfig, type Manifest, ty
 import { parameterCount } from '../../core/model';
 import { loadDatasetConfig, runSeed } from './config';
 import { loadEvents, dataHash, type EventData } from './data';
+import { splitProblem } from './split-check';
 import { prepare, runMatrices, eventSample, featureStats, profileEpochs, profileEventFraction, QUICK_MAX_EPOCHS } from './prepare';
 import { selectBackend, type BackendChoice } from './backend';
 import { runPool } from './pool';
@@ -128,6 +129,10 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   for (const w of ('warnings' in loaded ? (loaded.warnings as string[]) : [])) progress.info(`note: ${w}`);
   const dHash = dataHash(data);
   progress.info(`read ${data.signal.count.toLocaleString('en-US')} signal + ${data.background.count.toLocaleString('en-US')} background events from ${'label' in loaded ? loaded.label : config.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  // A file too small to give every part of the split both classes would train and then fail
+  // on the ROC curve: say so before training anything (npm run book checks the same).
+  const tooSmall = splitProblem(data.signal.count, data.background.count, config, profile, config.classes);
+  if (tooSmall) throw new PrecomputeError(config.id, tooSmall.problem, tooSmall.todo);
   const eventFraction = profileEventFraction(profile, data.signal.count + data.background.count);
   const prep = prepare(data, config, eventFraction);
   const sizes = { train: prep.split.train.length, val: prep.split.val.length, test: prep.split.test.length };

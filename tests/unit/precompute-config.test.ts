@@ -92,3 +92,30 @@ describe('profileEpochs: what the quick profile trains', () => {
     }
   });
 });
+
+describe('the precompute refuses a file too small to split before training', () => {
+  it('names the parts left without a class and what the file would need', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { precompute } = await import('../../precompute/train/pipeline');
+    const root = mkdtempSync(join(tmpdir(), 'nn4hep-tiny-'));
+    try {
+      mkdirSync(join(root, 'content/datasets'), { recursive: true });
+      const config = {
+        id: 'tiny', title: 'two events', source: 'data/tiny.h5', classes: { signal: 'Signal', background: 'Background' },
+        featureSets: { F1: ['x'] }, split: { train: 0.8, val: 0.1, test: 0.1, seed: 42 },
+        runs: [{ id: 'r1', title: 'r1', featureSet: 'F1', standardize: true, model: { hidden: [2], activation: 'relu' }, optimizer: { type: 'adam', lr: 0.01 }, epochs: 1, batchSize: 'full' }],
+      };
+      writeFileSync(join(root, 'content/datasets/tiny.json'), JSON.stringify(config));
+      const cls = (key: string, v: number) => ({ key, count: 1, columns: { x: Float64Array.of(v) } });
+      const data = { features: ['x'], signal: cls('Signal', 1), background: cls('Background', 0) };
+      const out = { write: () => true };
+      await expect(precompute({ root, datasetId: 'tiny', backend: 'cpu', events: { data, fileSha256: 'x', label: 'tiny.h5' }, out }))
+        .rejects.toThrow(/too few events to split[\s\S]*What to do: use a file with at least \d+ signal events/);
+      expect(existsSync(join(root, 'public/precomputed/tiny'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
