@@ -26,7 +26,7 @@ import { formatDuration } from '../train/progress';
 import { checkId, deriveConfig, idFromFileName, loadTemplate, parseShard, shardRuns, TEMPLATE_PATH } from '../book/dataset-config';
 import { estimateRuns, splitProblem, splitSizes } from '../book/estimate';
 import { shardOutDir } from '../book/merge';
-import { checkJobs, joinNegativeValues, profileError } from '../book/options';
+import { checkJobs, joinNegativeValues, profileError } from './training-options';
 import { snapshot } from '../book/rollback';
 
 const USAGE = `usage: npm run book -- --data PATH.h5 [--id NAME] [--title TEXT] [--signal KEY --background KEY] [--features a,b,c]

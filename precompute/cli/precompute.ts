@@ -19,7 +19,7 @@ import { PrecomputeError } from '../train/errors';
 import { runTrainingCli } from './args';
 import { parseShard } from '../book/dataset-config';
 import { mergeShards, shardOutDir, SHARDS_DIR } from '../book/merge';
-import { checkJobs, joinNegativeValues, profileError } from '../book/options';
+import { checkJobs, joinNegativeValues, profileError } from './training-options';
 
 const USAGE = `usage: npm run precompute -- [--dataset ID] [--profile quick|full] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--force] [--out DIR] [--cache DIR] [--shard i/n]
        npm run precompute -- merge --dataset ID [--from ${SHARDS_DIR} | SHARD_DIR...] [--out DIR]`;

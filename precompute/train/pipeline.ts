@@ -254,10 +254,4 @@ export async function precompute(o: PrecomputeOptions): Promise<PrecomputeResult
   return { manifest, dir: target, trained, cached };
 }
 
-export function checkJobs(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new PrecomputeError('--jobs', `"${v}" is not a positive whole number.`, 'pass e.g. --jobs 2 (default: one per CPU core).');
-  return n;
-}
-
 export type { DatasetConfig };

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { deriveConfig, idFromFileName, parseShard, shardRuns, loadTemplate } from '../../precompute/book/dataset-config';
 import { classParts, splitProblem, splitSizes } from '../../precompute/book/estimate';
-import { checkJobs } from '../../precompute/book/options';
+import { checkJobs } from '../../precompute/cli/training-options';
 import { snapshot } from '../../precompute/book/rollback';
 import { QUICK_MAX_EPOCHS } from '../../precompute/train/prepare';
 import { stratifiedSplit, stratifiedSubsample } from '../../core/split';
